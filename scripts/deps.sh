@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages pcrm needs to build, run and test, and only those that are
+# missing. Idempotent and quiet when everything is there already. Needs root (or sudo)
+# only when something is missing.
+set -euo pipefail
+
+debs=(
+	build-essential cmake pkg-config
+	libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libcurl4-openssl-dev
+	libcmocka-dev
+	sqlite3 curl python3
+)
+
+missing=()
+for p in "${debs[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing+=("$p")
+	fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "deps: installing ${missing[*]}"
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -qq
+	$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

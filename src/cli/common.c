@@ -1,0 +1,79 @@
+#include "cli/cli.h"
+
+#include "auth/secret.h"
+#include "base/log.h"
+#include "store/migrate.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        fprintf(stderr, "pcrm %s: ", cmd->name);
+        vfprintf(stderr, fmt, ap);
+        fprintf(stderr, "\n\n%s", cmd->usage);
+        va_end(ap);
+        return CLI_USAGE;
+}
+
+int cli_fail(const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        fprintf(stderr, "pcrm: ");
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
+        va_end(ap);
+        return CLI_FAIL;
+}
+
+int cli_data_path(const char *dir, const char *file, char *out, size_t outlen)
+{
+        int n = snprintf(out, outlen, "%s/%s", dir, file);
+        return (n < 0 || (size_t)n >= outlen) ? -1 : 0;
+}
+
+const char *cli_data_dir(const char *flag)
+{
+        if (flag && *flag)
+                return flag;
+        const char *env = getenv("PCRM_DATA");
+        return env && *env ? env : NULL;
+}
+
+int cli_open_data(const char *dir, struct store_db **db)
+{
+        char keyfile[1024], dbfile[1024];
+        if (cli_data_path(dir, "pcrm.key", keyfile, sizeof(keyfile)) < 0 ||
+            cli_data_path(dir, "pcrm.db", dbfile, sizeof(dbfile)) < 0)
+                return cli_fail("data directory path too long");
+        if (access(dbfile, F_OK) != 0)
+                return cli_fail("%s is not a pcrm data directory (no pcrm.db); run pcrm init", dir);
+        if (sec_init() < 0 || sec_keys_load(keyfile) < 0)
+                return cli_fail("cannot load the key file %s", keyfile);
+        if (store_open(dbfile, db) != STORE_OK)
+                return cli_fail("cannot open %s", dbfile);
+        if (store_migrate(*db) < 0) {
+                store_close(*db);
+                *db = NULL;
+                return cli_fail("cannot migrate %s", dbfile);
+        }
+        return CLI_OK;
+}
+
+void cli_actor(struct actor *a, int64_t tenant_id, const char *tenant_code)
+{
+        memset(a, 0, sizeof(*a));
+        a->kind = ACTOR_CLI;
+        a->tenant_id = tenant_id;
+        a->role = ROLE_ADMIN;
+        snprintf(a->tenant_code, sizeof(a->tenant_code), "%s", tenant_code ? tenant_code : "");
+        const char *user = getenv("USER");
+        snprintf(a->name, sizeof(a->name), "%s", user && *user ? user : "operator");
+        snprintf(a->client_addr, sizeof(a->client_addr), "local");
+}

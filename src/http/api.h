@@ -1,0 +1,37 @@
+/*
+ * api: the handlers of /api/v1, one api_<resource>.c per resource, and the JSON shapes
+ * of the objects they share. Handlers are listed with their roles in routes.c.
+ */
+#ifndef PCRM_HTTP_API_H
+#define PCRM_HTTP_API_H
+
+#include "auth/department.h"
+#include "auth/user.h"
+#include "http/http.h"
+
+void api_health(struct http_request *req);
+
+void api_auth_login(struct http_request *req);
+void api_auth_logout(struct http_request *req);
+void api_me(struct http_request *req);
+
+void api_departments_list(struct http_request *req);
+void api_departments_get(struct http_request *req);
+void api_departments_create(struct http_request *req);
+void api_departments_update(struct http_request *req);
+void api_departments_delete(struct http_request *req);
+
+void api_users_list(struct http_request *req);
+void api_users_get(struct http_request *req);
+void api_users_create(struct http_request *req);
+void api_users_update(struct http_request *req);
+void api_users_delete(struct http_request *req);
+
+void api_audit_list(struct http_request *req);
+
+/* New JSON objects (caller owns the reference). */
+json_t *api_department_json(const struct department *d);
+/* Looks up the user's department in the scope's tenant for its code and name. */
+json_t *api_user_json(struct store_db *db, const struct actor *scope, const struct user *u);
+
+#endif

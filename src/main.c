@@ -1,0 +1,79 @@
+/* pcrm: subcommand dispatch only. Each subcommand lives in src/cli/<name>.c. */
+#include "base/log.h"
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const struct cli_command cli_commands[] = {
+    {"init", "create a data directory (database, key file, optional tenant or demo city)",
+     "usage: pcrm init --data DIR [--tenant CODE --tenant-name NAME] [--demo]\n\n"
+     "Creates DIR (mode 0700) with the database pcrm.db, applying every migration, and\n"
+     "the key file pcrm.key (mode 0600; back it up: encrypted fields and the audit\n"
+     "chain cannot be read without it). Running it again on an existing directory only\n"
+     "applies new migrations.\n\n"
+     "  --data DIR           the data directory (or $PCRM_DATA)\n"
+     "  --tenant CODE        also add this tenant (e.g. busan)...\n"
+     "  --tenant-name NAME   ...with this Korean name (e.g. 부산광역시)\n"
+     "  --demo               add the demo city: tenant busan with departments and staff\n",
+     cli_init},
+    {"serve", "run the HTTP API, the web UI and the background jobs",
+     "usage: pcrm serve --data DIR [--listen HOST:PORT] [--web DIR]\n\n"
+     "Serves the JSON API under /api/v1 and the web UI until SIGINT or SIGTERM.\n\n"
+     "  --data DIR           the data directory (or $PCRM_DATA)\n"
+     "  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080; port 0 picks\n"
+     "                       a free port, printed on start; or $PCRM_LISTEN)\n"
+     "  --web DIR            the built web UI (default web/dist beside the build)\n\n"
+     "Environment: PCRM_BODY_LIMIT, PCRM_THREADS, PCRM_SESSION_IDLE,\n"
+     "PCRM_SESSION_ABSOLUTE, PCRM_THROTTLE_FAILURES, PCRM_THROTTLE_WINDOW,\n"
+     "PCRM_COOKIE_SECURE, PCRM_PWHASH, PCRM_LOG_LEVEL (see docs/OPERATIONS.md).\n",
+     cli_serve},
+    {"tenant", "add a tenant (a municipality sharing this installation)",
+     "usage: pcrm tenant add --data DIR --code CODE --name NAME\n\n"
+     "  --code CODE   lower-case letters, digits and '-' (e.g. hanam)\n"
+     "  --name NAME   the Korean name (e.g. 하남시)\n",
+     cli_tenant},
+    {"user", "add a staff account",
+     "usage: pcrm user add --data DIR --tenant CODE --username U --role ROLE\n"
+     "                     [--dept CODE] [--display-name NAME] [--email ADDR]\n"
+     "                     --password-stdin\n\n"
+     "Reads the password (at least 10 characters) from the first line of standard input.\n"
+     "ROLE is one of agent, officer, dept_head, cs_manager, privacy_officer, admin;\n"
+     "officer and dept_head need --dept.\n",
+     cli_user},
+    {"apikey", "create an API key for a system",
+     "usage: pcrm apikey add --data DIR --tenant CODE --role ROLE --name NAME\n\n"
+     "Prints the new key alone on standard output. It is shown this once and stored\n"
+     "only as a hash; systems send it as 'Authorization: Bearer KEY'.\n",
+     cli_apikey},
+    {"audit", "verify the audit log's hash chain",
+     "usage: pcrm audit verify --data DIR\n\n"
+     "Walks every row of the audit log. Exits 0 and prints the count when the chain is\n"
+     "intact; exits 1 naming the first row that was altered, deleted or cut off.\n",
+     cli_audit},
+    {"version", "print the version", "usage: pcrm version\n", cli_version},
+    {"help", "show help for a command", "usage: pcrm help [COMMAND]\n", cli_help},
+    {0, 0, 0, 0},
+};
+
+int main(int argc, char **argv)
+{
+        log_init_from_env();
+        /* The data directory holds personal data: nothing pcrm creates is for other users. */
+        umask(077);
+        if (argc < 2) {
+                cli_overview(stderr);
+                return CLI_USAGE;
+        }
+        if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+                return cli_help(NULL, 1, argv);
+        if (!strcmp(argv[1], "--version"))
+                return cli_version(NULL, 1, argv);
+        for (const struct cli_command *c = cli_commands; c->name; c++)
+                if (!strcmp(c->name, argv[1]))
+                        return c->run(c, argc - 1, argv + 1);
+        fprintf(stderr, "pcrm: unknown command '%s'\n\n", argv[1]);
+        cli_overview(stderr);
+        return CLI_USAGE;
+}
