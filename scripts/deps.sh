@@ -11,6 +11,11 @@ debs=(
 	sqlite3 curl python3
 )
 
+# `deps.sh --bench` adds what the benchmarks compare against and load with.
+if [ "${1:-}" = "--bench" ]; then
+	debs+=(wrk nginx-light)
+fi
+
 missing=()
 for p in "${debs[@]}"; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
