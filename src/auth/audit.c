@@ -244,10 +244,10 @@ int audit_list(struct store_db *db, int64_t tenant_id, const struct audit_filter
             store_prepare(db, "SELECT id, tenant_id, at, actor_type, actor_id, actor_name, action,"
                               " target_type, target_id, purpose, request_id, client_addr, detail"
                               " FROM audit_log WHERE tenant_id = ? AND id < ?"
-                              " AND (? IS NULL OR action = ? OR substr(action, 1, ?) = ?)"
-                              " AND (? IS NULL OR actor_name = ?)"
-                              " AND (? IS NULL OR target_type = ?)"
-                              " AND (? IS NULL OR target_id = ?)"
+                              " AND (CAST(? AS TEXT) IS NULL OR action = ? OR substr(action, 1, ?) = ?)"
+                              " AND (CAST(? AS TEXT) IS NULL OR actor_name = ?)"
+                              " AND (CAST(? AS TEXT) IS NULL OR target_type = ?)"
+                              " AND (CAST(? AS TEXT) IS NULL OR target_id = ?)"
                               " AND at >= ? AND at < ?"
                               " ORDER BY id DESC LIMIT ?");
         if (!st)
