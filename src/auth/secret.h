@@ -39,6 +39,22 @@ void sec_token(char *out, size_t outlen);
 /* Hex BLAKE2b-256 of a token, for storing tokens so a database copy cannot replay them. */
 void sec_token_hash(const char *token, char out[SEC_HASH_HEX]);
 
+/*
+ * Field encryption for personal identifiers at rest: XChaCha20-Poly1305 with the field
+ * key, a random nonce per value, and `context` (e.g. "rrn") bound as associated data so a
+ * ciphertext cannot be moved to another kind of field. The sealed form is nonce ‖
+ * ciphertext ‖ tag: SEC_SEAL_OVERHEAD bytes longer than the plain text.
+ */
+#define SEC_SEAL_OVERHEAD 40
+/* Returns 0 and *sealed_len, or -1 (keys not loaded, out too small). */
+int sec_seal(const char *context, const char *plain, size_t plain_len, unsigned char *out,
+	     size_t outlen, size_t *sealed_len);
+/* Returns 0 with NUL-terminated plain text in out, or -1 if forged, damaged or too big. */
+int sec_open(const char *context, const unsigned char *sealed, size_t sealed_len, char *out,
+	     size_t outlen);
+/* Blind index: hex keyed BLAKE2b-256 of context ‖ value, to find a sealed value by equality. */
+void sec_blind_index(const char *context, const char *value, char out[SEC_HASH_HEX]);
+
 /* Sets the argon2id cost for new hashes: "interactive" (default), "moderate" or "min". */
 void sec_set_pwhash_level(const char *level);
 /* Returns 0 and the encoded argon2id hash in out (SEC_PWHASH_MAX bytes), or -1. */

@@ -74,7 +74,7 @@ int store_open(const char *path, struct store_db **out)
         sqlite3_busy_timeout(db->conn, BUSY_TIMEOUT_MS);
         sqlite3_extended_result_codes(db->conn, 1);
         if (store_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                           " PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;") < 0) {
+                           " PRAGMA foreign_keys=ON;") < 0) {
                 log_error("cannot configure database %s: %s", path, db->errmsg);
                 store_close(db);
                 return STORE_ERROR;
