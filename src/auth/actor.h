@@ -31,7 +31,7 @@ struct actor {
         int64_t tenant_id; /* 0: no tenant (anonymous, or installation-wide CLI work) */
         char tenant_code[32];
         int64_t id; /* user id or API key id; 0 otherwise */
-        char name[64];
+        char name[256]; /* username or API key name (up to 60 Korean characters) */
         enum role role;
         int64_t dept_id;
         int64_t session_id;

@@ -64,6 +64,23 @@ static int row_hash(const char *prev_hash, const struct audit_row *r, char out[S
         return 0;
 }
 
+/* The head's keyed hash, so the head cannot be rewritten to match a shortened log. */
+static int head_mac(int64_t last_id, const char *last_hash, char out[SEC_HASH_HEX])
+{
+        const struct sec_keys *k = sec_keys();
+        if (!k)
+                return -1;
+        crypto_generichash_state h;
+        unsigned char digest[32];
+        crypto_generichash_init(&h, k->audit, sizeof(k->audit), sizeof(digest));
+        hash_text(&h, 'H', "audit_head");
+        hash_int(&h, 'i', last_id);
+        hash_text(&h, 'h', last_hash);
+        crypto_generichash_final(&h, digest, sizeof(digest));
+        sodium_bin2hex(out, SEC_HASH_HEX, digest, sizeof(digest));
+        return 0;
+}
+
 static const char *nonempty(const char *s)
 {
         return (s && *s) ? s : NULL;
@@ -128,11 +145,16 @@ int audit_append(struct store_db *db, const struct actor *who, const struct audi
         if (rc != STORE_DONE)
                 return -1;
 
-        st = store_prepare(db, "UPDATE audit_head SET last_id = ?, last_hash = ? WHERE one = 1");
+        char mac[SEC_HASH_HEX];
+        if (head_mac(r.id, hash, mac) < 0)
+                return -1;
+        st = store_prepare(db,
+                           "UPDATE audit_head SET last_id = ?, last_hash = ?, mac = ? WHERE one = 1");
         if (!st)
                 return -1;
         store_bind_int(st, 1, r.id);
         store_bind_text(st, 2, hash);
+        store_bind_text(st, 3, mac);
         rc = store_step(st);
         store_done(st);
         return rc == STORE_DONE ? 0 : -1;
@@ -215,13 +237,21 @@ int audit_verify(struct store_db *db, struct audit_verify_result *res)
         if (result != 0)
                 return result;
 
-        st = store_prepare(db, "SELECT last_id, last_hash FROM audit_head");
+        st = store_prepare(db, "SELECT last_id, last_hash, mac FROM audit_head");
         if (!st)
                 return -1;
         if (store_step(st) == STORE_ROW) {
                 int64_t last_id = store_col_int(st, 0);
                 const char *last_hash = store_col_text(st, 1);
-                if (last_id != res->rows)
+                const char *mac = store_col_text(st, 2);
+                char want[SEC_HASH_HEX] = "";
+                if (last_id > 0 && head_mac(last_id, last_hash ? last_hash : "", want) < 0)
+                        result = -1;
+                else if (!mac || strcmp(mac, want) != 0)
+                        /* Someone rewrote the head without the key, e.g. to hide rows cut
+                         * from the end. */
+                        result = verify_broken(res, last_id, "audit head forged (key mismatch)");
+                else if (last_id != res->rows)
                         result = verify_broken(res, res->rows + 1,
                                                "rows missing from the end of the log");
                 else if (!last_hash || strcmp(last_hash, prev) != 0)

@@ -91,7 +91,9 @@ int session_resolve(struct store_db *db, const char *token, int64_t idle_ms, str
         store_done(st);
         if (!live)
                 return PCRM_ENOTFOUND;
-        if (now - last_seen > SESSION_TOUCH_MS && session_touch(db, id, now) < 0)
+        /* Touch often enough that the idle limit is measured from real activity. */
+        int64_t touch_ms = idle_ms / 4 < SESSION_TOUCH_MS ? idle_ms / 4 : SESSION_TOUCH_MS;
+        if (now - last_seen > touch_ms && session_touch(db, id, now) < 0)
                 return PCRM_EINTERNAL;
         return PCRM_OK;
 }

@@ -85,7 +85,7 @@ static int user_validate(const struct user_input *in, bool creating, struct pcrm
         if ((creating || in->display_name) &&
             (rc = validate_text("display_name", in->display_name, 1, USER_DISPLAY_MAX, e)))
                 return rc;
-        if (creating && in->role == ROLE_NONE)
+        if ((creating && in->role == ROLE_NONE) || (in->role != ROLE_NONE && !role_name(in->role)))
                 return err_set(e, PCRM_EINVALID, "role",
                                "역할은 agent, officer, dept_head, cs_manager, privacy_officer,"
                                " admin 중 하나여야 합니다");

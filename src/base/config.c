@@ -7,7 +7,8 @@
 
 int config_parse_long(const char *s, long min, long max, long *out)
 {
-        if (!s || !*s)
+        /* strtol would skip leading spaces and take a '+': a setting is digits only. */
+        if (!s || !((*s >= '0' && *s <= '9') || (*s == '-' && s[1] >= '0' && s[1] <= '9')))
                 return -1;
         char *end;
         errno = 0;
@@ -102,6 +103,10 @@ int config_load_env(struct pcrm_config *c)
         }
         const char *secure = getenv("PCRM_COOKIE_SECURE");
         c->cookie_secure = secure && !strcmp(secure, "1");
+        if (secure && strcmp(secure, "0") && strcmp(secure, "1")) {
+                fprintf(stderr, "pcrm: PCRM_COOKIE_SECURE must be 0 or 1\n");
+                rc = -1;
+        }
         if (strcmp(c->pwhash, "interactive") && strcmp(c->pwhash, "moderate") &&
             strcmp(c->pwhash, "min")) {
                 fprintf(stderr, "pcrm: PCRM_PWHASH must be interactive, moderate or min\n");

@@ -10,7 +10,8 @@ int validate_text(const char *field, const char *s, size_t min_chars, size_t max
         if (!s)
                 return err_set(e, PCRM_EINVALID, field, "%s 값이 필요합니다", field);
         size_t len = strlen(s);
-        if (!utf8_valid_text(s, len))
+        /* Names, codes and the like are one line: no tab or line break either. */
+        if (!utf8_valid_text(s, len) || strpbrk(s, "\t\r\n"))
                 return err_set(e, PCRM_EINVALID, field, "%s에 허용되지 않는 문자가 있습니다",
                                field);
         size_t chars = utf8_length(s, len);

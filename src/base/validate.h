@@ -9,7 +9,8 @@
 
 #include <stddef.h>
 
-/* Valid UTF-8 text without control characters, min..max code points, after no trimming. */
+/* One line of valid UTF-8 text (no control characters, no tab or line break),
+ * min..max code points, not trimmed. */
 int validate_text(const char *field, const char *s, size_t min_chars, size_t max_chars,
                   struct pcrm_error *e);
 /* An identifier: lower-case ASCII letters, digits, '-', '_' and '.', starting with a

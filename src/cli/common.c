@@ -2,6 +2,7 @@
 
 #include "auth/secret.h"
 #include "base/log.h"
+#include "base/utf8.h"
 #include "store/migrate.h"
 
 #include <stdarg.h>
@@ -74,6 +75,6 @@ void cli_actor(struct actor *a, int64_t tenant_id, const char *tenant_code)
         a->role = ROLE_ADMIN;
         snprintf(a->tenant_code, sizeof(a->tenant_code), "%s", tenant_code ? tenant_code : "");
         const char *user = getenv("USER");
-        snprintf(a->name, sizeof(a->name), "%s", user && *user ? user : "operator");
+        utf8_copy(a->name, sizeof(a->name), user && *user ? user : "operator");
         snprintf(a->client_addr, sizeof(a->client_addr), "local");
 }

@@ -22,6 +22,8 @@ static int add_entry(void *ctx, const struct audit_entry *e)
             "purpose", http_json_str_or_null(e->purpose), "request_id",
             http_json_str_or_null(e->request_id), "client_addr",
             http_json_str_or_null(e->client_addr), "detail", detail ? detail : json_null());
+        if (!o) /* a damaged row: show that it exists rather than drop it */
+                o = json_pack("{s:I, s:s}", "id", (json_int_t)e->id, "action", "(손상된 기록)");
         json_array_append_new(arr, o);
         return 0;
 }
@@ -40,16 +42,23 @@ static int read_time(struct http_request *req, const char *name, int64_t *out)
         return 0;
 }
 
+/* An empty filter (?action=) filters nothing, as if it were absent. */
+static const char *filter(struct http_request *req, const char *name)
+{
+	const char *v = http_query(req, name);
+	return v && *v ? v : NULL;
+}
+
 void api_audit_list(struct http_request *req)
 {
         int64_t cursor;
         size_t limit;
         bool more;
         struct audit_filter f = {
-            .action = http_query(req, "action"),
-            .actor_name = http_query(req, "actor"),
-            .target_type = http_query(req, "target_type"),
-            .target_id = http_query(req, "target_id"),
+            .action = filter(req, "action"),
+            .actor_name = filter(req, "actor"),
+            .target_type = filter(req, "target_type"),
+            .target_id = filter(req, "target_id"),
         };
         if (http_page(req, &cursor, &limit, 50, 200) || read_time(req, "from", &f.from_ms) ||
             read_time(req, "to", &f.to_ms))

@@ -6,6 +6,7 @@
 #include "auth/tenant.h"
 #include "auth/throttle.h"
 #include "base/log.h"
+#include "base/utf8.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -29,7 +30,7 @@ static void audit_login_refused(struct http_request *req, const struct tenant *t
 {
         struct actor who = req->who;
         who.tenant_id = t ? t->id : 0;
-        snprintf(who.name, sizeof(who.name), "%s", username);
+        utf8_copy(who.name, sizeof(who.name), username);
         json_t *detail = json_pack("{s:s, s:s}", "username", username, "reason", reason);
         char *text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
         struct audit_event ev = {.action = action, .target_type = "user", .detail = text};

@@ -1,5 +1,6 @@
 #include "http/http.h"
 
+#include "base/log.h"
 #include "base/time.h"
 #include "base/utf8.h"
 
@@ -11,13 +12,23 @@
 void http_reply_json(struct http_request *req, int status, json_t *body)
 {
         json_decref(req->reply);
-        req->status = status;
         req->reply = body;
+        req->status = status;
+        if (!body) {
+                /* A handler's json_pack failed (out of memory, or text that is not UTF-8):
+                 * answer with an error, never with an empty 200. */
+                log_error("reply for %s %s could not be built", req->method, req->path);
+                req->status = 500;
+                req->reply = json_pack("{s:{s:s, s:s}}", "error", "code", "internal", "message",
+                                       "서버 내부 오류가 발생했습니다");
+        }
 }
 
 void http_reply_empty(struct http_request *req, int status)
 {
-        http_reply_json(req, status, NULL);
+        json_decref(req->reply);
+        req->reply = NULL;
+        req->status = status;
 }
 
 void http_reply_error(struct http_request *req, int status, const char *code, const char *field,
@@ -127,7 +138,8 @@ int http_check_fields(struct http_request *req, json_t *obj, const char *const *
                         known = !strcmp(*a, key);
                 if (!known) {
                         char msg[200];
-                        snprintf(msg, sizeof(msg), "알 수 없는 항목입니다: %.100s", key);
+                        snprintf(msg, sizeof(msg), "알 수 없는 항목입니다: %.*s", (int)utf8_prefix(key, 100),
+                                 key);
                         http_reply_error(req, 400, "unknown_field", key, msg);
                         return -1;
                 }
@@ -274,5 +286,10 @@ json_t *http_json_time(int64_t ms)
 
 json_t *http_json_str_or_null(const char *s)
 {
-        return (s && *s) ? json_string(s) : json_null();
+        if (!s || !*s)
+                return json_null();
+        /* Stored text is validated on the way in; a damaged row still must not break JSON. */
+        if (!utf8_valid(s, strlen(s)))
+                return json_string("\xef\xbf\xbd");
+        return json_string(s);
 }

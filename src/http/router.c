@@ -137,7 +137,8 @@ static void dispatch_api(struct http_request *req)
                         break;
                 }
                 size_t used = strlen(allow);
-                snprintf(allow + used, sizeof(allow) - used, "%s%s", used ? ", " : "", r->method);
+                snprintf(allow + used, sizeof(allow) - used, "%s%s%s", used ? ", " : "", r->method,
+                         strcmp(r->method, "GET") ? "" : ", HEAD");
         }
         if (!found) {
                 if (*allow) {

@@ -66,7 +66,8 @@ int64_t store_col_int(struct store_stmt *st, int col);
 const char *store_col_text(struct store_stmt *st, int col); /* NULL for SQL NULL */
 const void *store_col_blob(struct store_stmt *st, int col);
 size_t store_col_bytes(struct store_stmt *st, int col);
-/* Copies a text column into dst (always NUL-terminated, "" for NULL, cut to fit). */
+/* Copies a text column into dst (always NUL-terminated, "" for NULL, cut to fit at a
+ * character boundary). */
 void store_col_copy(struct store_stmt *st, int col, char *dst, size_t dstlen);
 /* Resets the statement and gives it back to the connection. Accepts NULL. */
 void store_done(struct store_stmt *st);

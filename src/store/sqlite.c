@@ -6,7 +6,8 @@
  * or power loss, foreign keys on, and a busy timeout so concurrent writers queue.
  * Write transactions start with BEGIN IMMEDIATE: the write lock is taken up front, which
  * avoids the deadlock-like SQLITE_BUSY of two readers both upgrading to writers.
- * Prepared statements are cached per connection, keyed by their SQL text.
+ * Prepared statements are cached per connection, keyed by their SQL text (never by the
+ * caller's pointer, which may be a reused buffer).
  */
 #include "store/db.h"
 
@@ -24,7 +25,6 @@
 struct store_stmt {
         sqlite3_stmt *stmt;
         struct store_db *db;
-        const char *sql; /* the caller's pointer, compared first */
         int in_use;
         int cached; /* 0: a one-off for a busy cached statement; finalized by store_done */
 };
@@ -145,7 +145,6 @@ static struct store_stmt *stmt_new(struct store_db *db, const char *sql, int cac
                 return NULL;
         }
         st->db = db;
-        st->sql = sql;
         st->cached = cached;
         st->in_use = 1;
         return st;
@@ -155,7 +154,7 @@ struct store_stmt *store_prepare(struct store_db *db, const char *sql)
 {
         for (int i = 0; i < db->ncache; i++) {
                 struct store_stmt *st = db->cache[i];
-                if (st->sql == sql || !strcmp(sqlite3_sql(st->stmt), sql)) {
+                if (!strcmp(sqlite3_sql(st->stmt), sql)) {
                         if (st->in_use)
                                 return stmt_new(db, sql, 0);
                         st->in_use = 1;

@@ -9,8 +9,10 @@ CREATE TABLE tenants (
     created_at  INTEGER NOT NULL
 );
 
+-- AUTOINCREMENT where rows can be deleted: an id in an old link or audit row must never
+-- come to name a different object.
 CREATE TABLE departments (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     tenant_id   INTEGER NOT NULL REFERENCES tenants(id),
     code        TEXT    NOT NULL,
     name        TEXT    NOT NULL,
@@ -56,7 +58,7 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_user ON sessions (tenant_id, user_id);
 
 CREATE TABLE api_keys (
-    id            INTEGER PRIMARY KEY,
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
     tenant_id     INTEGER NOT NULL REFERENCES tenants(id),
     name          TEXT    NOT NULL,
     role          TEXT    NOT NULL CHECK (role IN ('agent', 'officer', 'dept_head',
@@ -109,6 +111,7 @@ CREATE INDEX audit_log_target ON audit_log (tenant_id, target_type, target_id, i
 CREATE TABLE audit_head (
     one        INTEGER PRIMARY KEY CHECK (one = 1),
     last_id    INTEGER NOT NULL,
-    last_hash  TEXT    NOT NULL
+    last_hash  TEXT    NOT NULL,
+    mac        TEXT    NOT NULL    -- keyed hash of last_id and last_hash
 );
-INSERT INTO audit_head (one, last_id, last_hash) VALUES (1, 0, '');
+INSERT INTO audit_head (one, last_id, last_hash, mac) VALUES (1, 0, '', '');
