@@ -52,10 +52,19 @@ int cli_tenant(const struct cli_command *self, int argc, char **argv);
 int cli_user(const struct cli_command *self, int argc, char **argv);
 int cli_apikey(const struct cli_command *self, int argc, char **argv);
 int cli_audit(const struct cli_command *self, int argc, char **argv);
+int cli_gen(const struct cli_command *self, int argc, char **argv);
+int cli_import(const struct cli_command *self, int argc, char **argv);
+int cli_export(const struct cli_command *self, int argc, char **argv);
+int cli_report(const struct cli_command *self, int argc, char **argv);
 int cli_version(const struct cli_command *self, int argc, char **argv);
 int cli_help(const struct cli_command *self, int argc, char **argv);
 /* The list of commands, for help and usage errors. */
 void cli_overview(FILE *out);
+
+/* The tenant named by --tenant, or the only tenant when there is exactly one. Returns
+ * CLI_OK, or CLI_FAIL / CLI_USAGE after printing why. */
+struct tenant;
+int cli_pick_tenant(struct store_db *db, const char *code, struct tenant *out);
 
 /* Seeds the demo city (tenant "busan" with departments and staff). Returns 0 or -1. */
 int demo_seed(struct store_db *db);

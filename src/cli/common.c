@@ -1,6 +1,7 @@
 #include "cli/cli.h"
 
 #include "auth/secret.h"
+#include "auth/tenant.h"
 #include "base/log.h"
 #include "base/utf8.h"
 #include "store/migrate.h"
@@ -77,4 +78,31 @@ void cli_actor(struct actor *a, int64_t tenant_id, const char *tenant_code)
         const char *user = getenv("USER");
         utf8_copy(a->name, sizeof(a->name), user && *user ? user : "operator");
         snprintf(a->client_addr, sizeof(a->client_addr), "local");
+}
+
+int cli_pick_tenant(struct store_db *db, const char *code, struct tenant *out)
+{
+        if (code) {
+                int rc = tenant_find(db, code, out);
+                if (rc == PCRM_ENOTFOUND)
+                        return cli_fail("no tenant %s", code);
+                return rc == PCRM_OK ? CLI_OK : cli_fail("cannot read tenants");
+        }
+        struct store_stmt *st = store_prepare(db, "SELECT code FROM tenants ORDER BY id LIMIT 2");
+        if (!st)
+                return cli_fail("cannot read tenants");
+        char first[TENANT_CODE_MAX + 1] = "";
+        int n = 0;
+        while (store_step(st) == STORE_ROW) {
+                if (!n)
+                        store_col_copy(st, 0, first, sizeof(first));
+                n++;
+        }
+        store_done(st);
+        if (n != 1) {
+                fprintf(stderr, "pcrm: %s; name one with --tenant CODE\n",
+                        n ? "this installation has several tenants" : "there is no tenant yet");
+                return CLI_USAGE;
+        }
+        return tenant_find(db, first, out) == PCRM_OK ? CLI_OK : cli_fail("cannot read tenants");
 }
