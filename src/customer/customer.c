@@ -423,6 +423,8 @@ static int correction_check(const struct customer_input *in, const struct custom
                 return invalid_field(e, "address");
         if (in->birth_date && c->birth_status == CLEANSE_INVALID)
                 return invalid_field(e, "birth_date");
+        if (in->postal_code && *in->postal_code && !c->postal_code[0])
+                return invalid_field(e, "postal_code");
         if (in->kind && !customer_kind_valid(in->kind))
                 return invalid_field(e, "kind");
         return PCRM_OK;
@@ -613,7 +615,7 @@ int customer_reveal_rrn(struct store_db *db, const struct actor *who, int64_t id
 /* Collects ids from a one-parameter-after-tenant query into ids, skipping duplicates. */
 static int collect_ids(struct store_stmt *st, int64_t *ids, size_t max, size_t *n)
 {
-        int rc;
+        int rc = STORE_DONE;
         while (*n < max && (rc = store_step(st)) == STORE_ROW) {
                 int64_t id = store_col_int(st, 0);
                 bool seen = false;
@@ -623,7 +625,7 @@ static int collect_ids(struct store_stmt *st, int64_t *ids, size_t max, size_t *
                         ids[(*n)++] = id;
         }
         store_done(st);
-        return 0;
+        return rc < 0 ? -1 : 0;
 }
 
 static int search_equal(struct store_db *db, const char *sql, int64_t tenant_id, const char *value,
@@ -656,7 +658,8 @@ static int search_text(struct store_db *db, int64_t tenant_id, const char *q, in
                 store_bind_text(st, 2, key);
                 store_bind_text(st, 3, upper);
                 store_bind_int(st, 4, (int64_t)max);
-                collect_ids(st, ids, max, n);
+                if (collect_ids(st, ids, max, n) < 0)
+                        return -1;
         }
         if (utf8_length(q, strlen(q)) < 3 || *n >= max)
                 return 0;
@@ -673,17 +676,19 @@ static int search_text(struct store_db *db, int64_t tenant_id, const char *q, in
                 ? NULL
                 : store_prepare(
                       db,
-                      "SELECT c.id FROM customers_fts f JOIN customers c ON c.id = f.rowid"
-                      " WHERE customers_fts MATCH ? AND c.tenant_id = ? AND c.merged_into IS NULL"
-                      " LIMIT ?");
+                      /* The full-text match first (its rowids), then the tenant filter: the other
+                     * order would run the match once per customer. */
+                    "SELECT id FROM customers WHERE id IN (SELECT rowid FROM customers_fts"
+                    " WHERE customers_fts MATCH ?) AND tenant_id = ? AND merged_into IS NULL"
+                    " LIMIT ?");
         if (st) {
                 store_bind_text(st, 1, phrase.data);
                 store_bind_int(st, 2, tenant_id);
                 store_bind_int(st, 3, (int64_t)max);
-                collect_ids(st, ids, max, n);
+                ok = collect_ids(st, ids, max, n);
         }
         buf_release(&phrase);
-        return 0;
+        return ok < 0 ? -1 : 0;
 }
 
 int customer_search(struct store_db *db, int64_t tenant_id, const char *q, int64_t *ids, size_t max,

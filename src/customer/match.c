@@ -18,7 +18,7 @@ void match_default_weights(struct match_weights *w)
         w->mobile = 0.50;
         w->phone = 0.20;
         w->email = 0.50;
-        w->birth = 0.35;
+        w->birth = 0.45; /* 이름 + 생년월일 identifies a person in most Korean services */
         w->address = 0.30;
         w->household = 0.20; /* on top of address: the same flat, not just the building */
         w->upper = 0.85;

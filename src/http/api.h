@@ -7,6 +7,7 @@
 
 #include "auth/department.h"
 #include "auth/user.h"
+#include "customer/customer.h"
 #include "http/http.h"
 
 void api_health(struct http_request *req);
@@ -29,9 +30,30 @@ void api_users_delete(struct http_request *req);
 
 void api_audit_list(struct http_request *req);
 
+/* Customers (api_customers.c); match reviews and rules (api_reviews.c); reports
+ * (api_reports.c). */
+void api_customers_search(struct http_request *req);
+void api_customers_get(struct http_request *req);
+void api_customers_create(struct http_request *req);
+void api_customers_update(struct http_request *req);
+void api_customers_reveal_rrn(struct http_request *req);
+void api_customers_merge(struct http_request *req);
+void api_customers_consents(struct http_request *req);
+void api_customers_consent_record(struct http_request *req);
+void api_merges_undo(struct http_request *req);
+void api_match_reviews_list(struct http_request *req);
+void api_match_reviews_decide(struct http_request *req);
+void api_match_rules_get(struct http_request *req);
+void api_match_rules_put(struct http_request *req);
+void api_reports_data_quality(struct http_request *req);
+
 /* New JSON objects (caller owns the reference). */
 json_t *api_department_json(const struct department *d);
 /* Looks up the user's department in the scope's tenant for its code and name. */
 json_t *api_user_json(struct store_db *db, const struct actor *scope, const struct user *u);
+/* The masked summary of a customer shown in searches and the review queue: id, name,
+ * birth_year, sex, mobile_masked, phone_masked, email_masked, address_area, rrn_masked.
+ * NULL when out of memory. */
+json_t *api_customer_summary(const struct customer *c);
 
 #endif

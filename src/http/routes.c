@@ -5,6 +5,15 @@
 #define ADMIN    ROLE_ADMIN
 #define AUDITORS (ROLE_PRIVACY_OFFICER | ROLE_ADMIN)
 
+/* The customer database: who reads people, who enters them, who sees RRNs, who merges. */
+#define CUST_READ                                                                                  \
+        (ROLE_AGENT | ROLE_OFFICER | ROLE_DEPT_HEAD | ROLE_CS_MANAGER | ROLE_PRIVACY_OFFICER)
+#define CUST_CREATE (ROLE_AGENT | ROLE_OFFICER | ROLE_DEPT_HEAD | ROLE_CS_MANAGER)
+#define CUST_RRN    (ROLE_OFFICER | ROLE_DEPT_HEAD | ROLE_PRIVACY_OFFICER)
+#define CUST_MERGE  (ROLE_CS_MANAGER | ROLE_PRIVACY_OFFICER | ROLE_ADMIN)
+#define CUST_RULES  (ROLE_CS_MANAGER | ROLE_ADMIN)
+#define CUST_REPORT (ROLE_CS_MANAGER | ROLE_PRIVACY_OFFICER | ROLE_ADMIN | ROLE_DEPT_HEAD)
+
 const struct http_route http_routes[] = {
     {"GET", "/api/v1/health", api_health, 0, ROUTE_PUBLIC},
     {"POST", "/api/v1/auth/login", api_auth_login, 0, ROUTE_PUBLIC},
@@ -24,5 +33,20 @@ const struct http_route http_routes[] = {
     {"DELETE", "/api/v1/users/:id", api_users_delete, ADMIN, 0},
 
     {"GET", "/api/v1/audit", api_audit_list, AUDITORS, 0},
+
+    {"GET", "/api/v1/customers", api_customers_search, CUST_READ, 0},
+    {"POST", "/api/v1/customers", api_customers_create, CUST_CREATE, 0},
+    {"GET", "/api/v1/customers/:id", api_customers_get, CUST_READ, 0},
+    {"PATCH", "/api/v1/customers/:id", api_customers_update, CUST_READ, 0},
+    {"POST", "/api/v1/customers/:id/rrn", api_customers_reveal_rrn, CUST_RRN, 0},
+    {"POST", "/api/v1/customers/:id/merge", api_customers_merge, CUST_MERGE, 0},
+    {"GET", "/api/v1/customers/:id/consents", api_customers_consents, CUST_READ, 0},
+    {"POST", "/api/v1/customers/:id/consents", api_customers_consent_record, CUST_READ, 0},
+    {"POST", "/api/v1/merges/:id/undo", api_merges_undo, CUST_MERGE, 0},
+    {"GET", "/api/v1/match-reviews", api_match_reviews_list, CUST_MERGE, 0},
+    {"POST", "/api/v1/match-reviews/:id", api_match_reviews_decide, CUST_MERGE, 0},
+    {"GET", "/api/v1/match-rules", api_match_rules_get, CUST_RULES, 0},
+    {"PUT", "/api/v1/match-rules", api_match_rules_put, CUST_RULES, 0},
+    {"GET", "/api/v1/reports/data-quality", api_reports_data_quality, CUST_REPORT, 0},
     {0, 0, 0, 0, 0},
 };

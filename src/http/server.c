@@ -122,7 +122,7 @@ static struct MHD_Response *build_response(struct http_request *req)
                 }
                 return resp;
         }
-        char *body = req->reply ? json_dumps(req->reply, JSON_COMPACT) : NULL;
+        char *body = req->reply ? json_dumps(req->reply, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
         if (req->reply && !body)
                 return NULL;
         if (body) {
