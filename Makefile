@@ -25,8 +25,15 @@ build-asan: deps
 web:
 	@./scripts/build-web.sh
 
+# The demo city: departments and staff (pcrm init --demo), then 2,000 generated residents
+# imported the way a real source would be, so the customer screens have people in them.
 run: build
-	@if [ ! -f $(DATA)/pcrm.db ]; then ./build/pcrm init --data $(DATA) --demo; fi
+	@if [ ! -f $(DATA)/pcrm.db ]; then \
+		./build/pcrm init --data $(DATA) --demo && \
+		./build/pcrm gen residents --data $(DATA) --people 2000 --seed 2026 && \
+		./build/pcrm import records --data $(DATA) --source demo-residents \
+			$(DATA)/generated/residents.csv; \
+	fi
 	@./scripts/demo-logins.sh $(DATA)
 	@./build/pcrm serve --data $(DATA) --listen $(LISTEN)
 

@@ -11,18 +11,55 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Terminal columns of UTF-8 text: Hangul and other wide characters take two. */
+static int display_width(const char *s)
+{
+        int w = 0;
+        for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+                if ((*p & 0xC0) == 0x80)
+                        continue;
+                w += *p >= 0xE1 ? 2 : 1; /* U+1100 and up: Hangul, CJK, full-width */
+        }
+        return w;
+}
+
+/* Prints s padded to width columns, right-aligned when right is set. */
+static void cell(const char *s, int width, int right)
+{
+        int pad = width - display_width(s);
+        if (right)
+                printf("%*s%s", pad > 0 ? pad : 0, "", s);
+        else
+                printf("%s%*s", s, pad > 0 ? pad : 0, "");
+}
+
 static void print_text(const struct quality_report *r, const char *tenant, const char *source)
 {
+        static const char *const heads[] = {"정상입력", "Null",   "충실도",
+                                            "원본정확", "클린징", "정확도"};
+        char num[32];
         printf("데이터 품질 보고서 — %s%s%s (원천 기록 %" PRId64 "건)\n\n", tenant,
                source ? ", 출처 " : "", source ? source : "", r->total);
-        printf("%-14s %10s %10s %9s %10s %10s %9s\n", "항목", "정상입력", "Null", "충실도",
-               "원본정확", "클린징", "정확도");
+        cell("항목", 14, 0);
+        for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++)
+                cell(heads[i], 11, 1);
+        putchar('\n');
         for (int i = 0; i < QUALITY_FIELDS; i++) {
                 const struct quality_field *q = &r->fields[i];
-                printf("%-14s %10" PRId64 " %10" PRId64 " %8.2f%% %10" PRId64 " %10" PRId64
-                       " %8.2f%%\n",
-                       q->label, q->filled, q->null, q->fill_rate, q->valid_original, q->cleansed,
-                       q->accuracy);
+                cell(q->label, 14, 0);
+                snprintf(num, sizeof(num), "%" PRId64, q->filled);
+                cell(num, 11, 1);
+                snprintf(num, sizeof(num), "%" PRId64, q->null);
+                cell(num, 11, 1);
+                snprintf(num, sizeof(num), "%.2f%%", q->fill_rate);
+                cell(num, 11, 1);
+                snprintf(num, sizeof(num), "%" PRId64, q->valid_original);
+                cell(num, 11, 1);
+                snprintf(num, sizeof(num), "%" PRId64, q->cleansed);
+                cell(num, 11, 1);
+                snprintf(num, sizeof(num), "%.2f%%", q->accuracy);
+                cell(num, 11, 1);
+                putchar('\n');
         }
         printf("\n충실도 = 정상입력 / 전체, 정확도 = (원본정확 + 클린징) / 전체\n");
 }
