@@ -306,8 +306,9 @@ int customer_fill(struct store_db *db, const struct actor *who, int64_t id,
              sex = !cur.sex[0] && c->sex, rrn = !cur.has_rrn && c->rrn[0],
              phone = !cur.phone[0] && c->phone[0], mobile = !cur.mobile[0] && c->mobile[0],
              email = !cur.email[0] && c->email[0],
-             address = !cur.address[0] && c->addr.canonical[0];
-        if (!(name || birth || sex || rrn || phone || mobile || email || address))
+             address = !cur.address[0] && c->addr.canonical[0],
+             postal = !cur.postal_code[0] && c->postal_code[0];
+        if (!(name || birth || sex || rrn || phone || mobile || email || address || postal))
                 return 0;
         struct store_stmt *st = store_prepare(
             db, "UPDATE customers SET name = COALESCE(name, ?), name_key = COALESCE(name_key, ?),"
@@ -320,7 +321,8 @@ int customer_fill(struct store_db *db, const struct actor *who, int64_t id,
                 " addr_eupmyeon = COALESCE(addr_eupmyeon, ?),"
                 " addr_street = COALESCE(addr_street, ?), addr_number = COALESCE(addr_number, ?),"
                 " addr_detail = COALESCE(addr_detail, ?),"
-                " household_key = COALESCE(household_key, ?), updated_at = ?"
+                " household_key = COALESCE(household_key, ?),"
+                " postal_code = COALESCE(postal_code, ?), updated_at = ?"
                 " WHERE tenant_id = ? AND id = ?");
         if (!st)
                 return -1;
@@ -352,9 +354,10 @@ int customer_fill(struct store_db *db, const struct actor *who, int64_t id,
                 store_bind_text(st, 18, or_null(a->detail));
                 store_bind_text(st, 19, c->household_key);
         }
-        store_bind_int(st, 20, time_now_ms());
-        store_bind_int(st, 21, who->tenant_id);
-        store_bind_int(st, 22, id);
+        store_bind_text(st, 20, postal ? c->postal_code : NULL);
+        store_bind_int(st, 21, time_now_ms());
+        store_bind_int(st, 22, who->tenant_id);
+        store_bind_int(st, 23, id);
         int rc = store_step(st);
         store_done(st);
         if (rc != STORE_DONE)
@@ -363,10 +366,15 @@ int customer_fill(struct store_db *db, const struct actor *who, int64_t id,
                 bool on;
                 const char *field, *value;
         } changes[] = {
-            {name, "name", c->name},    {birth, "birth_date", c->birth_date},
-            {sex, "sex", sexs},         {rrn, "rrn", c->rrn_masked},
-            {phone, "phone", c->phone}, {mobile, "mobile", c->mobile},
-            {email, "email", c->email}, {address, "address", a->canonical},
+            {name, "name", c->name},
+            {birth, "birth_date", c->birth_date},
+            {sex, "sex", sexs},
+            {rrn, "rrn", c->rrn_masked},
+            {phone, "phone", c->phone},
+            {mobile, "mobile", c->mobile},
+            {email, "email", c->email},
+            {address, "address", a->canonical},
+            {postal, "postal_code", c->postal_code},
         };
         for (size_t i = 0; i < sizeof(changes) / sizeof(changes[0]); i++) {
                 if (!changes[i].on)
@@ -581,6 +589,10 @@ int customer_reveal_rrn(struct store_db *db, const struct actor *who, int64_t id
         int rc = validate_text("purpose", purpose, 2, 200, e);
         if (rc)
                 return rc;
+        char key[CUSTOMER_NAME_SIZE];
+        customer_name_key(purpose, key, sizeof(key)); /* drops every kind of space */
+        if (!key[0])
+                return err_set(e, PCRM_EINVALID, "purpose", "열람 목적을 적어야 합니다");
         struct store_stmt *st =
             store_prepare(db, "SELECT rrn_sealed FROM customers WHERE tenant_id = ? AND id = ?");
         if (!st)
@@ -672,15 +684,14 @@ static int search_text(struct store_db *db, int64_t tenant_id, const char *q, in
                         break;
         int ok = buf_putc(&phrase, '"');
         struct store_stmt *st =
-            ok < 0
-                ? NULL
-                : store_prepare(
-                      db,
-                      /* The full-text match first (its rowids), then the tenant filter: the other
-                     * order would run the match once per customer. */
-                    "SELECT id FROM customers WHERE id IN (SELECT rowid FROM customers_fts"
-                    " WHERE customers_fts MATCH ?) AND tenant_id = ? AND merged_into IS NULL"
-                    " LIMIT ?");
+            ok < 0 ? NULL
+                   : store_prepare(
+                         db,
+                         /* The full-text match first (its rowids), then the tenant filter: the
+                          * other order would run the match once per customer. */
+                         "SELECT id FROM customers WHERE id IN (SELECT rowid FROM customers_fts"
+                         " WHERE customers_fts MATCH ?) AND tenant_id = ? AND merged_into IS NULL"
+                         " LIMIT ?");
         if (st) {
                 store_bind_text(st, 1, phrase.data);
                 store_bind_int(st, 2, tenant_id);

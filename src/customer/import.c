@@ -3,6 +3,7 @@
 #include "auth/audit.h"
 #include "base/csv.h"
 #include "base/utf8.h"
+#include "base/validate.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -234,7 +235,10 @@ int import_records(struct store_db *db, const struct actor *who, const char *sou
 {
         memset(stats, 0, sizeof(*stats));
         struct match_weights w;
-        int rc = check_file(data, len, stats, e);
+        int rc = validate_text("source", source, 1, SOURCE_NAME_MAX, e);
+        if (rc)
+                return rc;
+        rc = check_file(data, len, stats, e);
         if (rc)
                 return rc;
         if (match_load_weights(db, who->tenant_id, &w) < 0 || store_begin(db) != STORE_OK)

@@ -150,14 +150,19 @@ int intake_record(struct store_db *db, const struct actor *who, const struct mat
                 if (customer_load(db, who->tenant_id, ids[i], &cand) != PCRM_OK)
                         return err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
                 match_score(c, &cand, w, &results[i]);
-                if (!results[i].veto && results[i].score > best.score) {
+                /* The same RRN decides, whatever the other evidence says. */
+                bool better = best.same_rrn         ? false
+                              : results[i].same_rrn ? true
+                                                    : results[i].score > best.score;
+                if (!results[i].veto && better) {
                         best = results[i];
                         best_id = ids[i];
                 }
         }
 
         const char *rule;
-        if (best_id && best.score >= w->upper) {
+        /* Weights are thousandths; a sum like 0.4 + 0.3 + 0.2 must reach 0.9. */
+        if (best_id && match_decide(&best, w) == MATCH_LINK) {
                 res->outcome = INTAKE_LINKED;
                 res->customer_id = best_id;
                 res->score = best.score;
@@ -174,7 +179,7 @@ int intake_record(struct store_db *db, const struct actor *who, const struct mat
                 if (customer_insert(db, who->tenant_id, c, &res->customer_id) < 0)
                         return err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
                 for (size_t i = 0; i < n; i++) {
-                        if (results[i].veto || results[i].score < w->lower)
+                        if (match_decide(&results[i], w) != MATCH_REVIEW)
                                 continue;
                         if (queue_review(db, who->tenant_id, ids[i], res->customer_id,
                                          &results[i]) < 0)
@@ -533,7 +538,7 @@ static int merge_also_matched(struct store_db *db, const struct actor *who,
 {
         for (size_t i = 0; i < n; i++) {
                 struct customer a, b;
-                if (ids[i] == best || results[i].veto || results[i].score < w->upper)
+                if (ids[i] == best || match_decide(&results[i], w) != MATCH_LINK)
                         continue;
                 if (customer_load(db, who->tenant_id, best, &a) != PCRM_OK ||
                     customer_load(db, who->tenant_id, ids[i], &b) != PCRM_OK)
@@ -570,7 +575,8 @@ int customer_unmerge(struct store_db *db, const struct actor *who, int64_t merge
         struct store_stmt *st = store_prepare(
             db, "SELECT survivor_id, merged_id, survivor_before, moved_sources, undone_at,"
                 " (SELECT count(*) FROM customer_merges l WHERE l.tenant_id = m.tenant_id AND"
-                " l.survivor_id = m.survivor_id AND l.id > m.id AND l.undone_at IS NULL)"
+                " (l.survivor_id = m.survivor_id OR l.merged_id = m.survivor_id)"
+                " AND l.id > m.id AND l.undone_at IS NULL)"
                 " FROM customer_merges m WHERE tenant_id = ? AND id = ?");
         if (!st)
                 return not_found_or_internal(db, PCRM_EINTERNAL, "", e);
@@ -599,7 +605,8 @@ int customer_unmerge(struct store_db *db, const struct actor *who, int64_t merge
         if (undone)
                 rc = err_set(e, PCRM_ERULE, "id", "이미 되돌린 병합입니다");
         else if (later)
-                rc = err_set(e, PCRM_ERULE, "id", "이후의 병합을 먼저 되돌려야 합니다");
+                rc = err_set(e, PCRM_ERULE, "id",
+                             "이 고객이 관련된 이후의 병합을 먼저 되돌려야 합니다");
         else if (!before || !moved)
                 rc = err_set(e, PCRM_EINTERNAL, "", "병합 기록이 손상되었습니다");
         if (rc) {

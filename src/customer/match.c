@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *const match_rule_names[] = {"name_exact", "name_similar", "mobile",  "phone",
-                                        "email",      "birth",        "address", "household",
-                                        "upper",      "lower",        NULL};
+const char *const match_rule_names[] = {
+    "name_exact", "name_similar",   "mobile",          "phone", "email", "birth", "address",
+    "household",  "mobile_differs", "address_differs", "upper", "lower", NULL};
 
 void match_default_weights(struct match_weights *w)
 {
@@ -21,14 +21,18 @@ void match_default_weights(struct match_weights *w)
         w->birth = 0.45; /* 이름 + 생년월일 identifies a person in most Korean services */
         w->address = 0.30;
         w->household = 0.20; /* on top of address: the same flat, not just the building */
+        /* Namesakes born the same day, with other phones and homes, go to review. */
+        w->mobile_differs = 0.15;
+        w->address_differs = 0.10;
         w->upper = 0.85;
         w->lower = 0.60;
 }
 
 double *match_weight_slot(struct match_weights *w, const char *rule)
 {
-        double *slots[] = {&w->name_exact, &w->name_similar, &w->mobile,    &w->phone, &w->email,
-                           &w->birth,      &w->address,      &w->household, &w->upper, &w->lower};
+        double *slots[] = {&w->name_exact,     &w->name_similar,    &w->mobile,  &w->phone,
+                           &w->email,          &w->birth,           &w->address, &w->household,
+                           &w->mobile_differs, &w->address_differs, &w->upper,   &w->lower};
         for (int i = 0; match_rule_names[i]; i++)
                 if (!strcmp(match_rule_names[i], rule))
                         return slots[i];
@@ -180,6 +184,9 @@ void match_score(const struct customer_clean *rec, const struct customer *cand,
         if (rec->mobile[0] && !strcmp(rec->mobile, cand->mobile)) {
                 out->score += w->mobile;
                 add_reason(out, "mobile");
+        } else if (rec->mobile[0] && cand->mobile[0]) {
+                out->score -= w->mobile_differs;
+                add_reason(out, "mobile≠");
         }
         if (rec->phone[0] && !strcmp(rec->phone, cand->phone)) {
                 out->score += w->phone;
@@ -200,7 +207,19 @@ void match_score(const struct customer_clean *rec, const struct customer *cand,
                         out->score += w->household;
                         add_reason(out, "household");
                 }
+        } else if (rec->address_base[0] && cand->address_base[0]) {
+                out->score -= w->address_differs;
+                add_reason(out, "address≠");
         }
+}
+
+enum match_verdict match_decide(const struct match_result *r, const struct match_weights *w)
+{
+        if (r->veto)
+                return MATCH_VETO;
+        if (r->same_rrn || r->score >= w->upper - 1e-9)
+                return MATCH_LINK;
+        return r->score >= w->lower - 1e-9 ? MATCH_REVIEW : MATCH_NEW;
 }
 
 static int collect(struct store_stmt *st, int64_t *ids, size_t max, size_t *n)

@@ -8,7 +8,8 @@
  *   different sex or birth date        → veto (parents and children share addresses)
  *   different names (not a typo apart) → veto (family members share phones and addresses)
  *   otherwise the sum of the weights of what agrees: name (exact or one syllable off),
- *   mobile, phone, e-mail, birth date, address (building), household (the same unit).
+ *   mobile, phone, e-mail, birth date, address (building), household (the same unit),
+ *   less a little when both sides have a mobile, or an address, and they differ.
  *
  * A score at or above `upper` links the record to that customer automatically; between
  * `lower` and `upper` the pair goes to the review queue; below, the record is a new
@@ -23,6 +24,7 @@
 
 struct match_weights {
         double name_exact, name_similar, mobile, phone, email, birth, address, household;
+        double mobile_differs, address_differs; /* subtracted: a person changes these rarely */
         double upper, lower;
 };
 
@@ -48,6 +50,10 @@ double *match_weight_slot(struct match_weights *w, const char *rule);
 bool match_name_similar(const char *a, const char *b);
 void match_score(const struct customer_clean *rec, const struct customer *cand,
                  const struct match_weights *w, struct match_result *out);
+enum match_verdict { MATCH_NEW, MATCH_REVIEW, MATCH_LINK, MATCH_VETO };
+/* The decision for a score: weights are thousandths, so the comparison allows for binary
+ * rounding (0.4 + 0.3 + 0.2 reaches an upper of 0.9). The same RRN always links. */
+enum match_verdict match_decide(const struct match_result *r, const struct match_weights *w);
 /* Live customers sharing a blocking key with rec, at most max. Returns 0 or -1. */
 int match_candidates(struct store_db *db, int64_t tenant_id, const struct customer_clean *rec,
                      int64_t *ids, size_t max, size_t *n);

@@ -19,7 +19,7 @@ PROFILE_KEYS = {"id", "kind", "name", "birth_date", "sex", "rrn_masked", "has_rr
 VIEW_KEYS = {"id", "profile", "household", "sources", "consents", "merges", "changes",
              "complaints", "contacts"}
 RULES = ["name_exact", "name_similar", "mobile", "phone", "email", "birth", "address",
-         "household", "upper", "lower"]
+         "household", "mobile_differs", "address_differs", "upper", "lower"]
 MASKED_MOBILE = re.compile(r"^01\d-\*{3,4}-\d{4}$")
 MASKED_RRN = re.compile(r"^\d{6}-\d\*{6}$")
 CLEAR_RRN = re.compile(r"^\d{6}-\d{7}$")
