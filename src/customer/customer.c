@@ -744,3 +744,46 @@ int customer_search(struct store_db *db, int64_t tenant_id, const char *q, int64
         }
         return search_text(db, tenant_id, q, ids, max, n);
 }
+
+static const char *const fts_triggers[2] = {"customers_fts_insert", "customers_fts_update"};
+
+int customer_search_index_pause(struct store_db *db, struct customer_index_pause *p)
+{
+        memset(p, 0, sizeof(*p));
+        for (int i = 0; i < 2; i++) {
+                struct store_stmt *st = store_prepare(
+                    db, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?");
+                if (!st)
+                        return -1;
+                store_bind_text(st, 1, fts_triggers[i]);
+                if (store_step(st) == STORE_ROW && store_col_text(st, 0))
+                        p->sql[i] = strdup(store_col_text(st, 0));
+                store_done(st);
+                if (!p->sql[i])
+                        continue; /* not there (someone dropped it): nothing to pause */
+                char drop[96];
+                snprintf(drop, sizeof(drop), "DROP TRIGGER %s", fts_triggers[i]);
+                if (store_exec(db, drop) != STORE_OK)
+                        return -1;
+        }
+        return 0;
+}
+
+int customer_search_index_resume(struct store_db *db, struct customer_index_pause *p)
+{
+        if (store_exec(db, "INSERT INTO customers_fts (customers_fts) VALUES ('rebuild')") !=
+            STORE_OK)
+                return -1;
+        for (int i = 0; i < 2; i++)
+                if (p->sql[i] && store_exec(db, p->sql[i]) != STORE_OK)
+                        return -1;
+        return 0;
+}
+
+void customer_search_index_release(struct customer_index_pause *p)
+{
+        for (int i = 0; i < 2; i++) {
+                free(p->sql[i]);
+                p->sql[i] = NULL;
+        }
+}

@@ -119,6 +119,21 @@ int customer_reveal_rrn(struct store_db *db, const struct actor *who, int64_t id
                         const char *purpose, char *out, size_t outlen, struct pcrm_error *e);
 
 /*
+ * Bulk loads: the full-text index is kept by triggers, one row at a time, which costs
+ * more than a third of an import. Inside the caller's write transaction, pause drops
+ * the insert/update triggers (saving their SQL); resume rebuilds the index in one pass and
+ * puts the triggers back. If the transaction rolls back, the triggers come back with it.
+ * Returns 0 or -1.
+ */
+struct customer_index_pause {
+        char *sql[2]; /* the saved CREATE TRIGGER statements */
+};
+int customer_search_index_pause(struct store_db *db, struct customer_index_pause *p);
+int customer_search_index_resume(struct store_db *db, struct customer_index_pause *p);
+/* Frees what pause saved (after resume, or after a rollback). */
+void customer_search_index_release(struct customer_index_pause *p);
+
+/*
  * Finds live (not merged) customers: q may be a phone or mobile number in any format, an
  * e-mail, an RRN (exact), a name or part of one, or part of an address. Fills up to max
  * ids (best first) and *n; *kind tells how q was read ("phone", "email", "rrn", "text").

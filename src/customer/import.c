@@ -243,7 +243,14 @@ int import_records(struct store_db *db, const struct actor *who, const char *sou
                 return rc;
         if (match_load_weights(db, who->tenant_id, &w) < 0 || store_begin(db) != STORE_OK)
                 return err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
-        rc = import_rows(db, who, &w, source, data, len, rejects, stats, e);
+        struct customer_index_pause pause;
+        if (customer_search_index_pause(db, &pause) < 0)
+                rc = err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
+        if (rc == PCRM_OK)
+                rc = import_rows(db, who, &w, source, data, len, rejects, stats, e);
+        if (rc == PCRM_OK && customer_search_index_resume(db, &pause) < 0)
+                rc = err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
+        customer_search_index_release(&pause);
         if (rc == PCRM_OK) {
                 stats->households = count_households(db, who->tenant_id, source);
                 char detail[320];

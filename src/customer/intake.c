@@ -82,7 +82,7 @@ static int insert_source(struct store_db *db, int64_t tenant_id, const char *sou
         if (has_rrn &&
             sec_seal("rrn", rrn_raw, strlen(rrn_raw), sealed, sizeof(sealed), &sealed_len) < 0)
                 return -1;
-        char *text = json_dumps(fields, JSON_COMPACT | JSON_SORT_KEYS);
+        char *text = json_dumps(fields, JSON_COMPACT | JSON_PRESERVE_ORDER);
         if (!text)
                 return -1;
         struct store_stmt *st = store_prepare(
