@@ -25,14 +25,17 @@ build-asan: deps
 web:
 	@./scripts/build-web.sh
 
-# The demo city: departments and staff (pcrm init --demo), then 2,000 generated residents
-# imported the way a real source would be, so the customer screens have people in them.
+# The demo city: departments and staff (pcrm init --demo), 2,000 generated residents
+# imported the way a real source would be, and a year of their complaints, so the screens
+# and reports have people and work in them.
 run: build
 	@if [ ! -f $(DATA)/pcrm.db ]; then \
 		./build/pcrm init --data $(DATA) --demo && \
 		./build/pcrm gen residents --data $(DATA) --people 2000 --seed 2026 && \
 		./build/pcrm import records --data $(DATA) --source demo-residents \
-			$(DATA)/generated/residents.csv; \
+			$(DATA)/generated/residents.csv && \
+		./build/pcrm route train --data $(DATA) && \
+		./build/pcrm gen complaints --data $(DATA) --count 1500 --seed 2026; \
 	fi
 	@./scripts/demo-logins.sh $(DATA)
 	@./build/pcrm serve --data $(DATA) --listen $(LISTEN)

@@ -83,6 +83,9 @@ PY
 read -r precision recall <<<"$quality"
 read -r _ phone_med _ phone_p99 _ name_med _ name_p99 < <(./build/bench/bench_search "$work/cust" "$csv" 5000)
 
+# Routing accuracy on a held-out fifth of the shipped examples (bench/route_eval.sh).
+route_json=$(PCRM=./build/pcrm ./bench/route_eval.sh 2>/dev/null || echo '{}')
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 report=$(cat <<REPORT
 
@@ -101,6 +104,7 @@ report=$(cat <<REPORT
 Matching on $PEOPLE generated residents ($records records): pairwise precision $precision,
 recall $recall. Customer search over them (5,000 queries each, µs): by mobile median
 $phone_med, p99 $phone_p99; by name or name prefix median $name_med, p99 $name_p99.
+Complaint routing on a held-out fifth of data/routing-examples.csv: $route_json
 REPORT
 )
 echo "$report"

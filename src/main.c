@@ -52,9 +52,13 @@ const struct cli_command cli_commands[] = {
      "Walks every row of the audit log. Exits 0 and prints the count when the chain is\n"
      "intact; exits 1 naming the first row that was altered, deleted or cut off.\n",
      cli_audit},
-    {"gen", "generate realistic synthetic residents and noisy source records",
-     "usage: pcrm gen residents --data DIR [--people N] [--seed S] [--out FILE.csv]\n\n"
-     "Writes FILE.csv (default DIR/generated/residents.csv): source records about N\n"
+    {"gen", "generate synthetic residents (noisy source records) or a year of complaints",
+     "usage: pcrm gen residents --data DIR [--people N] [--seed S] [--out FILE.csv]\n"
+     "       pcrm gen complaints --data DIR [--count N] [--seed S] [--tenant CODE]\n\n"
+     "complaints: files N complaints (default 1500) over the past year for the residents\n"
+     "already imported, through the real intake and workflow, as a city would have them:\n"
+     "every type, channel and state, some late, some still open.\n\n"
+     "residents: writes FILE.csv (default DIR/generated/residents.csv): source records about N\n"
      "synthetic residents of 부산광역시 in the import format, and FILE.truth.csv beside\n"
      "it (source_id,person_id), the true person of each record, kept out of the import.\n"
      "The same seed gives the same files.\n\n"
@@ -77,13 +81,38 @@ const struct cli_command cli_commands[] = {
      "usage: pcrm export records --data DIR [--source NAME] [--tenant CODE]\n\n"
      "Prints CSV 'source,source_id,customer_id' (the surviving customer after merges).\n",
      cli_export},
-    {"report", "print a report (data-quality)",
+    {"report", "print a report (data quality, complaints, processing time, backlog)",
      "usage: pcrm report data-quality --data DIR [--source NAME] [--tenant CODE]\n"
-     "                                [--format text|json]\n\n"
+     "                                [--format text|json]\n"
+     "       pcrm report complaints-vs-customers --data DIR [--format text|json]\n"
+     "       pcrm report processing-time --data DIR [--by type|department] [--format ...]\n"
+     "       pcrm report backlog --data DIR [--format text|json]\n\n"
      "Per field (address, phone, mobile, email, RRN) of the source records: filled\n"
      "(정상입력), null, fill rate (충실도), valid as entered (원본정확), cleansed (클린징)\n"
-     "and accuracy (정확도 = (원본정확 + 클린징) / total), as in the report's Table 4-1.\n",
+     "and accuracy (정확도 = (원본정확 + 클린징) / total), as in the report's Table 4-1.\n"
+     "complaints-vs-customers: per year, complaints filed and distinct residents behind\n"
+     "them (Table 3-1). processing-time: per type or department, mean days against the\n"
+     "statutory days and the on-time rate (Tables 3-6/3-7). backlog: open, due today,\n"
+     "overdue and awaiting supplement per department and officer.\n",
      cli_report},
+    {"deadline", "compute a complaint's statutory due time (Civil Petitions Act)",
+     "usage: pcrm deadline --received TIME --period PERIOD [--data DIR]\n\n"
+     "Prints the due time in ISO-8601 KST, counting as the Civil Petitions Act does:\n"
+     "periods of 5 days or less in working hours (8 a day, 09:00-12:00 and 13:00-18:00),\n"
+     "6 days or more in working days ending at the close of the last one, weeks and\n"
+     "months by the calendar; weekends and public holidays never count.\n\n"
+     "  --received TIME   e.g. 2026-09-23T10:00+09:00\n"
+     "  --period PERIOD   즉시 (3 working hours), 3h, 5d, 14d, 2w, 1m\n"
+     "  --data DIR        use the holidays as edited in this data directory (default: the\n"
+     "                    shipped calendar, data/holidays-kr.csv)\n",
+     cli_deadline},
+    {"route", "train and evaluate the complaint classifier",
+     "usage: pcrm route train --data DIR [--tenant CODE] [FILE.csv]\n"
+     "       pcrm route eval --data DIR [--tenant CODE] FILE.csv\n\n"
+     "train: learns from FILE.csv (columns text,label) or, without a file, from the\n"
+     "shipped examples (data/routing-examples.csv) and officers' final assignments.\n"
+     "eval: prints {\"n\":..,\"top1\":..,\"top3\":..} for FILE.csv as JSON.\n",
+     cli_route},
     {"version", "print the version", "usage: pcrm version\n", cli_version},
     {"help", "show help for a command", "usage: pcrm help [COMMAND]\n", cli_help},
     {0, 0, 0, 0},

@@ -53,9 +53,12 @@ int cli_user(const struct cli_command *self, int argc, char **argv);
 int cli_apikey(const struct cli_command *self, int argc, char **argv);
 int cli_audit(const struct cli_command *self, int argc, char **argv);
 int cli_gen(const struct cli_command *self, int argc, char **argv);
+int cli_gen_complaints(const struct cli_command *self, int argc, char **argv);
 int cli_import(const struct cli_command *self, int argc, char **argv);
 int cli_export(const struct cli_command *self, int argc, char **argv);
 int cli_report(const struct cli_command *self, int argc, char **argv);
+int cli_deadline(const struct cli_command *self, int argc, char **argv);
+int cli_route(const struct cli_command *self, int argc, char **argv);
 int cli_version(const struct cli_command *self, int argc, char **argv);
 int cli_help(const struct cli_command *self, int argc, char **argv);
 /* The list of commands, for help and usage errors. */

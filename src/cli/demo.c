@@ -12,6 +12,7 @@
 #include "base/csv.h"
 #include "base/embed.h"
 #include "base/log.h"
+#include "complaint/complaint.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -103,7 +104,8 @@ int demo_seed(struct store_db *db)
         if (rc != PCRM_OK)
                 return -1;
         cli_actor(&who, t.id, t.code);
-        if (seed_departments(db, &who) < 0 || seed_staff(db, &who) < 0)
+        if (seed_departments(db, &who) < 0 || seed_staff(db, &who) < 0 ||
+            complaint_types_seed(db, t.id) < 0)
                 return -1;
         return 0;
 }

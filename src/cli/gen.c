@@ -85,8 +85,10 @@ int cli_gen(const struct cli_command *self, int argc, char **argv)
                 fputs(self->usage, stdout);
                 return CLI_OK;
         }
+        if (argc >= 2 && !strcmp(argv[1], "complaints"))
+                return cli_gen_complaints(self, argc - 1, argv + 1);
         if (argc < 2 || strcmp(argv[1], "residents"))
-                return cli_usage_error(self, "expected 'residents'");
+                return cli_usage_error(self, "expected 'residents' or 'complaints'");
         argc--, argv++;
         const char *data = NULL, *out = NULL;
         uint64_t people = DEFAULT_PEOPLE, seed = DEFAULT_SEED;

@@ -4,6 +4,8 @@
 #include "auth/secret.h"
 #include "auth/tenant.h"
 #include "base/log.h"
+#include "complaint/complaint.h"
+#include "complaint/deadline.h"
 #include "store/migrate.h"
 
 #include <errno.h>
@@ -98,6 +100,10 @@ int cli_init(const struct cli_command *self, int argc, char **argv)
                 cli_fail("cannot apply migrations to %s", dbfile);
                 goto out;
         }
+        if (deadline_calendar_seed(db) < 0) {
+                cli_fail("cannot copy the shipped holidays into %s", dbfile);
+                goto out;
+        }
         if (tcode) {
                 struct actor who;
                 struct tenant t;
@@ -106,6 +112,10 @@ int cli_init(const struct cli_command *self, int argc, char **argv)
                 if (tenant_find(db, tcode, &t) == PCRM_ENOTFOUND &&
                     tenant_add(db, &who, tcode, tname, &t, &e) != PCRM_OK) {
                         cli_fail("cannot add tenant %s: %s", tcode, e.message);
+                        goto out;
+                }
+                if (complaint_types_seed(db, t.id) < 0) {
+                        cli_fail("cannot add the complaint types of tenant %s", tcode);
                         goto out;
                 }
         }

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 
 #include "auth/tenant.h"
+#include "complaint/complaint.h"
 
 #include <getopt.h>
 #include <inttypes.h>
@@ -57,6 +58,10 @@ int cli_tenant(const struct cli_command *self, int argc, char **argv)
         struct pcrm_error e;
         cli_actor(&who, 0, NULL);
         int rc = tenant_add(db, &who, code, name, &t, &e);
+        if (rc == PCRM_OK && complaint_types_seed(db, t.id) < 0) {
+                store_close(db);
+                return cli_fail("tenant %s added, but its complaint types could not be", code);
+        }
         store_close(db);
         if (rc != PCRM_OK)
                 return cli_fail("cannot add tenant %s: %s", code, e.message);

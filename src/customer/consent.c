@@ -59,7 +59,7 @@ static int64_t survivor_of(struct store_db *db, int64_t tenant_id, int64_t id)
         return id;
 }
 
-int consent_record(struct store_db *db, const struct actor *who, int64_t customer_id,
+int consent_append(struct store_db *db, const struct actor *who, int64_t customer_id,
                    const char *purpose, const char *channel, bool granted, const char *source,
                    struct pcrm_error *e)
 {
@@ -69,14 +69,10 @@ int consent_record(struct store_db *db, const struct actor *who, int64_t custome
                 return err_set(e, PCRM_EINVALID, "channel", "알 수 없는 연락 수단입니다");
         if (!source || !*source || strlen(source) > 31 || !utf8_valid_text(source, strlen(source)))
                 return err_set(e, PCRM_EINVALID, "source", "동의 경로(source)가 필요합니다");
-        if (store_begin(db) != STORE_OK)
-                return err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
         int64_t id = survivor_of(db, who->tenant_id, customer_id);
-        if (id <= 0) {
-                store_rollback(db);
+        if (id <= 0)
                 return id == 0 ? err_set(e, PCRM_ENOTFOUND, "id", "고객을 찾을 수 없습니다")
                                : err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
-        }
         char actor[300];
         snprintf(actor, sizeof(actor), "%s:%s", actor_kind_name(who->kind), who->name);
         struct store_stmt *st = store_prepare(
@@ -103,11 +99,23 @@ int consent_record(struct store_db *db, const struct actor *who, int64_t custome
                                  .target_type = "customer",
                                  .target_id = idtext,
                                  .detail = detail};
-        if (rc != STORE_DONE || audit_append(db, who, &ev) < 0 || store_commit(db) != STORE_OK) {
-                store_rollback(db);
+        if (rc != STORE_DONE || audit_append(db, who, &ev) < 0)
                 return err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
-        }
         return PCRM_OK;
+}
+
+int consent_record(struct store_db *db, const struct actor *who, int64_t customer_id,
+                   const char *purpose, const char *channel, bool granted, const char *source,
+                   struct pcrm_error *e)
+{
+        if (store_begin(db) != STORE_OK)
+                return err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
+        int rc = consent_append(db, who, customer_id, purpose, channel, granted, source, e);
+        if (rc == PCRM_OK && store_commit(db) != STORE_OK)
+                rc = err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
+        if (rc)
+                store_rollback(db);
+        return rc;
 }
 
 /* The latest event for one purpose × channel: 1 granted, 0 withdrawn or never, -1 error. */

@@ -25,6 +25,11 @@ int consent_record(struct store_db *db, const struct actor *who, int64_t custome
                    const char *purpose, const char *channel, bool granted, const char *source,
                    struct pcrm_error *e);
 
+/* The same inside the caller's open write transaction (e.g. with a complaint's intake). */
+int consent_append(struct store_db *db, const struct actor *who, int64_t customer_id,
+                   const char *purpose, const char *channel, bool granted, const char *source,
+                   struct pcrm_error *e);
+
 /*
  * May pcrm use customer C's contact on channel H for purpose P? Returns 1 (yes), 0 (no)
  * or -1 (database error). A merged customer's question is answered by its survivor.

@@ -30,6 +30,18 @@ void api_users_delete(struct http_request *req);
 
 void api_audit_list(struct http_request *req);
 
+void api_complaints_create(struct http_request *req);
+void api_complaints_list(struct http_request *req);
+void api_complaints_get(struct http_request *req);
+void api_complaints_act(struct http_request *req);
+void api_complaint_types_list(struct http_request *req);
+void api_public_complaints_create(struct http_request *req);
+void api_public_complaints_track(struct http_request *req);
+void api_complaints_disclosure(struct http_request *req);
+void api_reports_complaints_vs_customers(struct http_request *req);
+void api_reports_processing_time(struct http_request *req);
+void api_reports_backlog(struct http_request *req);
+
 /* Customers (api_customers.c); match reviews and rules (api_reviews.c); reports
  * (api_reports.c). */
 void api_customers_search(struct http_request *req);

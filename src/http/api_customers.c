@@ -423,14 +423,18 @@ static json_t *changes_json(struct store_db *db, const struct customer *c, bool 
  * The 360° view of one customer as `who` may see it. A new reference, or NULL when the
  * database failed. Not audited here: the callers audit what they show.
  */
+static json_t *complaints_json(struct store_db *db, const struct customer *c);
+
 static json_t *customer_view(struct store_db *db, const struct actor *who, const struct customer *c)
 {
         bool clear = sees_contacts(who);
         json_t *profile = profile_json(c, clear), *household = household_json(db, c),
                *sources = sources_json(db, c, clear),
                *consents = consents_json(db, c->tenant_id, c->id), *merges = merges_json(db, c),
-               *changes = changes_json(db, c, clear);
-        if (!profile || !household || !sources || !consents || !merges || !changes) {
+               *changes = changes_json(db, c, clear), *complaints = complaints_json(db, c);
+        if (!profile || !household || !sources || !consents || !merges || !changes ||
+            !complaints) {
+                json_decref(complaints);
                 json_decref(profile);
                 json_decref(household);
                 json_decref(sources);
@@ -439,9 +443,45 @@ static json_t *customer_view(struct store_db *db, const struct actor *who, const
                 json_decref(changes);
                 return NULL;
         }
-        return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:[], s:[]}", "id", (json_int_t)c->id,
+        return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:[]}", "id", (json_int_t)c->id,
                          "profile", profile, "household", household, "sources", sources, "consents",
-                         consents, "merges", merges, "changes", changes, "complaints", "contacts");
+                         consents, "merges", merges, "changes", changes, "complaints", complaints,
+                         "contacts");
+}
+
+/* The customer's complaints, newest first (those of customers merged into it too). */
+static json_t *complaints_json(struct store_db *db, const struct customer *c)
+{
+        struct store_stmt *st = store_prepare(
+            db, "SELECT receipt_no, title, status, type_code, channel, received_at, due_at"
+                " FROM complaints WHERE tenant_id = ? AND (customer_id = ? OR customer_id IN"
+                " (SELECT id FROM customers WHERE tenant_id = ? AND merged_into = ?))"
+                " ORDER BY received_at DESC LIMIT 100");
+        if (!st)
+                return NULL;
+        store_bind_int(st, 1, c->tenant_id);
+        store_bind_int(st, 2, c->id);
+        store_bind_int(st, 3, c->tenant_id);
+        store_bind_int(st, 4, c->id);
+        json_t *arr = json_array();
+        int rc;
+        while ((rc = store_step(st)) == STORE_ROW) {
+                json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:s, s:o, s:o}", "receipt_no",
+                                      store_col_text(st, 0), "title", store_col_text(st, 1),
+                                      "status", store_col_text(st, 2), "type_code",
+                                      http_json_str_or_null(store_col_text(st, 3)), "channel",
+                                      store_col_text(st, 4), "received_at",
+                                      http_json_time(store_col_int(st, 5)), "due_at",
+                                      http_json_time(store_col_int(st, 6)));
+                if (o)
+                        json_array_append_new(arr, o);
+        }
+        store_done(st);
+        if (rc != STORE_DONE) {
+                json_decref(arr);
+                return NULL;
+        }
+        return arr;
 }
 
 /* Loads and renders a customer; replies (404 or 500) and returns NULL on failure. */

@@ -91,6 +91,8 @@ int http_field_int(struct http_request *req, json_t *obj, const char *name, bool
 /* A boolean member; *out -1 when absent. */
 int http_field_bool(struct http_request *req, json_t *obj, const char *name, int *out);
 
+/* A request header's value, or NULL. */
+const char *http_header(struct http_request *req, const char *name);
 /* Query string value (validated UTF-8 by the server), or NULL. */
 const char *http_query(struct http_request *req, const char *name);
 /* ?cursor=&limit= for id-ordered lists: limit 1..max (default def). */

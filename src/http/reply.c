@@ -220,6 +220,11 @@ int http_field_bool(struct http_request *req, json_t *obj, const char *name, int
         return 0;
 }
 
+const char *http_header(struct http_request *req, const char *name)
+{
+        return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
 const char *http_query(struct http_request *req, const char *name)
 {
         return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);

@@ -3,6 +3,7 @@
 #include "auth/session.h"
 #include "auth/throttle.h"
 #include "base/log.h"
+#include "complaint/complaint.h"
 #include "base/time.h"
 #include "store/db.h"
 
@@ -38,7 +39,17 @@ static void purge_login_attempts(struct store_db *db, const struct pcrm_config *
                 log_info("jobs: purged %lld old login attempts", (long long)n);
 }
 
+/* The moment a complaint's due time passes it is marked overdue, once (the watch job). */
+static void watch_deadlines(struct store_db *db, const struct pcrm_config *cfg)
+{
+        (void)cfg;
+        int64_t n = complaint_mark_overdue(db, time_now_ms());
+        if (n > 0)
+                log_info("jobs: %lld complaints became overdue", (long long)n);
+}
+
 static const struct job jobs[] = {
+    {"watch-deadlines", 60, watch_deadlines},
     {"purge-sessions", 3600, purge_sessions},
     {"purge-login-attempts", 3600, purge_login_attempts},
 };
