@@ -83,6 +83,74 @@ PY
 read -r precision recall <<<"$quality"
 read -r _ phone_med _ phone_p99 _ name_med _ name_p99 < <(./build/bench/bench_search "$work/cust" "$csv" 5000)
 
+# Complaint intake and tracking (issue 4, "Speed"): pcrm serving the customer database just
+# imported ($PEOPLE generated residents), with a trained router and no public rate limit,
+# against nginx's static file, interleaved over BENCH_ROUNDS rounds of wrk --latency at
+# BENCH_INTAKE_CONNECTIONS connections. Each intake is a new complaint (match the resident,
+# classify, deadline, complaint + event + outbox row in one durable transaction).
+ROUNDS=${BENCH_ROUNDS:-3}
+ICONNS=${BENCH_INTAKE_CONNECTIONS:-64}
+./build/pcrm route train --data "$work/cust" >/dev/null
+python3 - "$csv" >"$work/residents.tsv" <<'PY'
+import csv, sys
+for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")):
+    m = "".join(c for c in r["mobile"] if c.isdigit())
+    if r["name"] and len(m) == 11 and m.startswith("01"):
+        print("%s\t%s-%s-%s" % (r["name"], m[:3], m[3:7], m[7:]))
+PY
+iport=$(free_port)
+PCRM_PUBLIC_RATE_LIMIT=0 PCRM_LOG_LEVEL=warn ./build/pcrm serve --data "$work/cust" \
+	--listen "127.0.0.1:$iport" >"$work/intake.out" 2>&1 &
+pids+=($!)
+sleep 1
+# Receipts and PINs for the tracking lookups, filed through the API.
+python3 - "$iport" "$work/residents.tsv" >"$work/receipts.tsv" <<'PY'
+import http.client, json, random, sys
+port, residents = int(sys.argv[1]), [l.rstrip("\n").split("\t") for l in open(sys.argv[2])]
+random.seed(7)
+conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+for i in range(500):
+    name, mobile = random.choice(residents)
+    body = {"tenant": "busan", "title": "도로 파손 신고 %d" % i,
+            "body": "해운대구 우동 %d번지 앞 차로에 포트홀이 생겼습니다. 보수 부탁드립니다." % i,
+            "resident": {"name": name, "mobile": mobile}}
+    conn.request("POST", "/api/v1/public/complaints", json.dumps(body, ensure_ascii=False).encode(),
+                 {"Content-Type": "application/json"})
+    r = conn.getresponse()
+    got = json.loads(r.read())
+    if r.status != 201:
+        sys.exit("intake for the tracking set: %d %s" % (r.status, got))
+    print("%s\t%s" % (got["receipt_no"], got["pin"]))
+PY
+# One wrk run: "requests/s p50_ms p99_ms non2xx".
+wrk_lat() {
+	wrk -t2 -c"$ICONNS" -d"${DUR}s" --latency "$@" | awk '
+		function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0;
+		                 if (v ~ /s$/) return v * 1000; return v }
+		/^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
+		/Requests\/sec/ { rps = int($2) } /Non-2xx/ { bad = $NF }
+		END { printf "%d %.2f %.2f %d\n", rps, p50, p99, bad }'
+}
+: >"$work/rounds"
+for round in $(seq "$ROUNDS"); do
+	echo "nginx $(wrk_lat "http://127.0.0.1:$nport/index.html")" >>"$work/rounds"
+	echo "intake $(BENCH_RESIDENTS="$work/residents.tsv" wrk_lat -s bench/intake.lua \
+		"http://127.0.0.1:$iport")" >>"$work/rounds"
+	echo "track $(BENCH_RECEIPTS="$work/receipts.tsv" wrk_lat -s bench/track.lua \
+		"http://127.0.0.1:$iport")" >>"$work/rounds"
+done
+# Per measure: the median round's rate, the median p50 and p99, and every round's rate.
+summary() {
+	awk -v m="$1" '$1 == m { r[++n] = $2; a[n] = $3; b[n] = $4; bad += $5; all = all (n > 1 ? ", " : "") $2 }
+		function med(x, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+			if (x[j] < x[i]) { t = x[i]; x[i] = x[j]; x[j] = t } return x[int((n + 1) / 2)] }
+		END { printf "%d %.2f %.2f %d %s\n", med(r, n), med(a, n), med(b, n), bad, all }' "$work/rounds"
+}
+read -r ng_rps ng_p50 ng_p99 ng_bad ng_all < <(summary nginx)
+read -r in_rps in_p50 in_p99 in_bad in_all < <(summary intake)
+read -r tr_rps tr_p50 tr_p99 tr_bad tr_all < <(summary track)
+filed=$(sqlite3 "$work/cust/pcrm.db" "SELECT count(*) FROM complaints")
+
 # Routing accuracy on a held-out fifth of the shipped examples (bench/route_eval.sh).
 route_json=$(PCRM=./build/pcrm ./bench/route_eval.sh 2>/dev/null || echo '{}')
 
@@ -105,6 +173,18 @@ Matching on $PEOPLE generated residents ($records records): pairwise precision $
 recall $recall. Customer search over them (5,000 queries each, µs): by mobile median
 $phone_med, p99 $phone_p99; by name or name prefix median $name_med, p99 $name_p99.
 Complaint routing on a held-out fifth of data/routing-examples.csv: $route_json
+
+Complaint intake and tracking (wrk -t2 -c$ICONNS -d${DUR}s --latency, $ROUNDS interleaved
+rounds, median round shown; pcrm on the $PEOPLE-resident database above, router trained,
+synchronous=FULL, PCRM_PUBLIC_RATE_LIMIT=0):
+| measure | req/s | p50 ms | p99 ms | ratio to nginx | non-2xx | req/s per round |
+|---|---|---|---|---|---|---|
+| nginx: GET /index.html (baseline) | $ng_rps | $ng_p50 | $ng_p99 | 1.00 | $ng_bad | $ng_all |
+| pcrm: POST /api/v1/public/complaints (intake) | $in_rps | $in_p50 | $in_p99 | $(ratio "$in_rps" "$ng_rps") | $in_bad | $in_all |
+| pcrm: GET /api/v1/public/complaints/{receipt} (tracking) | $tr_rps | $tr_p50 | $tr_p99 | $(ratio "$tr_rps" "$ng_rps") | $tr_bad | $tr_all |
+
+Targets (issue 4): intake ≥ 0.25 of nginx with p99 ≤ 20 ms; tracking ≥ 0.50 of nginx.
+Complaints on file after the run: $filed.
 REPORT
 )
 echo "$report"

@@ -75,7 +75,11 @@ const struct cli_command cli_commands[] = {
      "customer (new, linked, or queued for review). A malformed file is refused whole\n"
      "with its line number; rows that cannot be stored (no source_id, wrong number of\n"
      "fields) go to FILE.csv.rejects.csv with their line and reason. Importing the same\n"
-     "file again changes nothing. --tenant may be left out when there is one tenant.\n",
+     "file again changes nothing. --tenant may be left out when there is one tenant.\n\n"
+     "With a title column each row is also a complaint with its history (a 서식민원\n"
+     "export): received_at (required), channel, type_code, title, body, status,\n"
+     "completed_at, department; it gets a receipt number and a due time, and rows that\n"
+     "cannot be taken in go to the rejects file with the reason.\n",
      cli_import},
     {"export", "export source records with their customer ids as CSV",
      "usage: pcrm export records --data DIR [--source NAME] [--tenant CODE]\n\n"

@@ -84,6 +84,7 @@ int config_load_env(struct pcrm_config *c)
         c->session_absolute_s = 10 * 3600;
         c->throttle_failures = 5;
         c->throttle_window_s = 15 * 60;
+        c->public_rate_limit = 30;
         snprintf(c->pwhash, sizeof(c->pwhash), "interactive");
 
         int rc = 0;
@@ -96,6 +97,7 @@ int config_load_env(struct pcrm_config *c)
         rc |= env_long("PCRM_SESSION_ABSOLUTE", 1, 30L * 86400, &c->session_absolute_s);
         rc |= env_long("PCRM_THROTTLE_FAILURES", 1, 1000, &c->throttle_failures);
         rc |= env_long("PCRM_THROTTLE_WINDOW", 1, 86400, &c->throttle_window_s);
+        rc |= env_long("PCRM_PUBLIC_RATE_LIMIT", 0, 1000000, &c->public_rate_limit);
         const char *listen = getenv("PCRM_LISTEN");
         if (listen && config_set_listen(c, listen) < 0) {
                 fprintf(stderr, "pcrm: PCRM_LISTEN must be HOST:PORT\n");

@@ -20,6 +20,7 @@ struct pcrm_config {
         long session_absolute_s; /* and after this long in any case */
         long throttle_failures;  /* failed logins allowed per username or address ... */
         long throttle_window_s;  /* ... within this window */
+        long public_rate_limit;  /* public POSTs per minute per address (0 = no limit) */
         bool cookie_secure;      /* add Secure to the session cookie (behind TLS) */
         char pwhash[16];         /* argon2id cost: interactive (default), moderate, min */
 };

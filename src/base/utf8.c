@@ -67,25 +67,25 @@ size_t utf8_length(const char *s, size_t len)
 
 size_t utf8_prefix(const char *s, size_t max)
 {
-	size_t len = strnlen(s, max);
-	if (len < max || len == 0)
-		return len;
-	/* Step back over continuation bytes to the start of the last character ... */
-	size_t start = len;
-	while (start > 0 && ((unsigned char)s[start - 1] & 0xC0) == 0x80)
-		start--;
-	if (start == 0)
-		return 0;
-	/* ... and keep it only if it is complete within max bytes. */
-	unsigned char lead = (unsigned char)s[start - 1];
-	size_t need = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-	return (len - (start - 1) >= need) ? len : start - 1;
+        size_t len = strnlen(s, max);
+        if (len < max || len == 0)
+                return len;
+        /* Step back over continuation bytes to the start of the last character ... */
+        size_t start = len;
+        while (start > 0 && ((unsigned char)s[start - 1] & 0xC0) == 0x80)
+                start--;
+        if (start == 0)
+                return 0;
+        /* ... and keep it only if it is complete within max bytes. */
+        unsigned char lead = (unsigned char)s[start - 1];
+        size_t need = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        return (len - (start - 1) >= need) ? len : start - 1;
 }
 
 void utf8_copy(char *dst, size_t dstlen, const char *src)
 {
-	size_t n = utf8_prefix(src ? src : "", dstlen - 1);
-	if (n)
-		memcpy(dst, src, n);
-	dst[n] = '\0';
+        size_t n = utf8_prefix(src ? src : "", dstlen - 1);
+        if (n)
+                memcpy(dst, src, n);
+        dst[n] = '\0';
 }

@@ -1,7 +1,13 @@
-/* pcrm import records and pcrm export records: source records in and out as CSV. */
+/*
+ * pcrm import records and pcrm export records: source records in and out as CSV. A file
+ * whose header has a title column also brings complaints with their history
+ * (complaint/import.h); the others go through the customer importer alone.
+ */
 #include "cli/cli.h"
 
 #include "auth/tenant.h"
+#include "base/csv.h"
+#include "complaint/import.h"
 #include "customer/import.h"
 
 #include <errno.h>
@@ -79,8 +85,9 @@ static int parse_common(const struct cli_command *self, int argc, char **argv, c
         return CLI_OK;
 }
 
-static int print_import(const struct import_stats *s, const char *rejects_path)
+static int print_import(const struct complaint_import_stats *cs, const char *rejects_path)
 {
+        const struct import_stats *s = &cs->records;
         printf("rows read        %" PRId64 "\n", s->read);
         printf("imported         %" PRId64 "\n", s->imported);
         printf("unchanged        %" PRId64 " (taken in before)\n", s->duplicates);
@@ -90,7 +97,26 @@ static int print_import(const struct import_stats *s, const char *rejects_path)
         printf("matched          %" PRId64 " (linked to an existing customer)\n", s->linked);
         printf("to review        %" PRId64 " (pairs in the duplicate review queue)\n", s->reviews);
         printf("households       %" PRId64 "\n", s->households);
+        if (cs->complaints_columns) {
+                printf("complaints       %" PRId64 " (created)\n", cs->complaints);
+                printf("complaints kept  %" PRId64 " (imported before: unchanged)\n",
+                       cs->unchanged);
+                printf("overdue          %" PRId64 " (created open and past due)\n", cs->overdue);
+        }
         return CLI_OK;
+}
+
+/* Whether the header row names a title column: then the rows carry complaints. */
+static bool header_has_title(const char *data, size_t len)
+{
+        struct csv_reader r;
+        csv_init(&r, data, len);
+        bool found = false;
+        if (csv_next(&r) == 1)
+                for (size_t i = 0; i < r.nfields && !found; i++)
+                        found = !strcmp(csv_field(&r, i), "title");
+        csv_release(&r);
+        return found;
 }
 
 int cli_import(const struct cli_command *self, int argc, char **argv)
@@ -139,10 +165,14 @@ int cli_import(const struct cli_command *self, int argc, char **argv)
                 goto out;
         }
         struct actor who;
-        struct import_stats stats;
+        struct complaint_import_stats stats;
         struct pcrm_error e;
+        memset(&stats, 0, sizeof(stats));
         cli_actor(&who, t.id, t.code);
-        if (import_records(db, &who, source, text, len, rejects, &stats, &e) != PCRM_OK) {
+        int irc = header_has_title(text, len)
+                      ? complaint_import_records(db, &who, source, text, len, rejects, &stats, &e)
+                      : import_records(db, &who, source, text, len, rejects, &stats.records, &e);
+        if (irc != PCRM_OK) {
                 fclose(rejects);
                 unlink(tmp);
                 rejects = NULL;
@@ -150,7 +180,7 @@ int cli_import(const struct cli_command *self, int argc, char **argv)
                 goto out;
         }
         if (fclose(rejects) != 0 ||
-            (stats.rejected ? rename(tmp, rejects_path) : unlink(tmp)) != 0) {
+            (stats.records.rejected ? rename(tmp, rejects_path) : unlink(tmp)) != 0) {
                 rejects = NULL;
                 cli_fail("cannot write %s", rejects_path);
                 goto out;

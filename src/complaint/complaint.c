@@ -187,7 +187,7 @@ static int find_replay(struct store_db *db, int64_t tenant_id, const char *key,
         return rc == STORE_ROW ? 1 : rc == STORE_DONE ? 0 : -1;
 }
 
-static int next_receipt(struct store_db *db, int64_t tenant_id, int64_t received_at, char *out)
+int complaint_next_receipt(struct store_db *db, int64_t tenant_id, int64_t received_at, char *out)
 {
         struct civil_time t;
         time_to_civil(received_at, TIME_KST_OFFSET_MIN, &t);
@@ -246,7 +246,7 @@ static int resolve_type(struct store_db *db, int64_t tenant_id, const struct com
                         return err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
                 return PCRM_OK;
         }
-        struct route_model *m = route_model_load(db, tenant_id);
+        const struct route_model *m = route_model_cached(db, tenant_id);
         if (!m)
                 return PCRM_OK;
         struct buf text;
@@ -262,7 +262,7 @@ static int resolve_type(struct store_db *db, int64_t tenant_id, const struct com
                         rt->dept_id = d.id;
         }
         buf_release(&text);
-        route_model_free(m);
+        route_model_release(m);
         return PCRM_OK;
 }
 
@@ -407,7 +407,7 @@ int complaint_intake(struct store_db *db, const struct actor *who, const struct 
         struct period p;
         struct deadline_calendar *cal = deadline_calendar_load(db);
         if (!cal || period_parse(rt.period, &p) < 0 ||
-            next_receipt(db, who->tenant_id, received, out->receipt_no) < 0) {
+            complaint_next_receipt(db, who->tenant_id, received, out->receipt_no) < 0) {
                 deadline_calendar_free(cal);
                 return db_error(db, e);
         }
@@ -481,7 +481,7 @@ int complaint_intake(struct store_db *db, const struct actor *who, const struct 
         "id, tenant_id, customer_id, dept_id, officer_id, receipt_no, type_code, title, body,"     \
         " answer, channel, status, period, received_at, due_at, paused_at, overdue_at,"            \
         " answered_at, closed_at, extensions, route_label, route_score, created_at, updated_at,"   \
-        " repeat_of"
+        " repeat_of, grievance_case, grievance_owner, escalated_at"
 
 static void complaint_from_row(struct store_stmt *st, struct complaint *c)
 {
@@ -512,6 +512,9 @@ static void complaint_from_row(struct store_stmt *st, struct complaint *c)
         c->created_at = store_col_int(st, 22);
         c->updated_at = store_col_int(st, 23);
         c->repeat_of = store_col_int(st, 24);
+        store_col_copy(st, 25, c->grievance_case, sizeof(c->grievance_case));
+        c->grievance_owner = store_col_int(st, 26);
+        c->escalated_at = store_col_int(st, 27);
 }
 
 static int complaint_load(struct store_db *db, int64_t tenant_id, const char *receipt_no,

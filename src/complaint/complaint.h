@@ -81,6 +81,8 @@ struct complaint {
         double route_score;
         int64_t repeat_of;
         int repeats; /* earlier complaints in its repeat chain */
+        char grievance_case[128];
+        int64_t grievance_owner, escalated_at;
         int64_t created_at, updated_at;
 };
 void complaint_release(struct complaint *c);
@@ -105,13 +107,16 @@ int complaint_track(struct store_db *db, int64_t tenant_id, const char *receipt_
 
 struct complaint_action {
         const char *action;      /* assign, start, request_supplement, supplement_received, extend,
-                                    answer, close, withdraw, transfer_out, reassign, note */
+                                    answer, close, withdraw, transfer_out, reassign, close_repeat,
+                                    escalate, note */
         int64_t officer_id;      /* assign */
         int64_t dept_id;         /* reassign */
         const char *text;        /* answer, note, reason for extend / supplement / transfer */
         const char *destination; /* transfer_out: the other agency */
-        int64_t new_due_at;      /* extend: optional; default = the period again from now */
-        bool resident_consented; /* extend a second time */
+        const char *grievance_case; /* escalate: the case it joins (several residents' complaints
+                                       about one subject share one) */
+        int64_t new_due_at;         /* extend: optional; default = the period again from now */
+        bool resident_consented;    /* extend a second time */
 };
 
 /* Applies one workflow action. PCRM_ECONFLICT (409) with the allowed actions in the
@@ -136,6 +141,10 @@ int64_t complaint_find_repeat(struct store_db *db, int64_t tenant_id, int64_t cu
  * and their receipt numbers (comma-separated, cut to fit). Returns 0 or -1. */
 int complaint_repeat_chain(struct store_db *db, int64_t tenant_id, int64_t repeat_of, int *earlier,
                            int *answered, char *receipts, size_t len);
+
+/* The next receipt number "<year>-<6 digits>" of the KST year of received_at, from the
+ * tenant's counter (inside the caller's transaction). out needs COMPLAINT_RECEIPT_SIZE. */
+int complaint_next_receipt(struct store_db *db, int64_t tenant_id, int64_t received_at, char *out);
 
 /* Appends an event (담당 이력) inside the caller's transaction. Returns 0 or -1. */
 int complaint_event_append(struct store_db *db, const struct actor *who, int64_t complaint_id,

@@ -364,6 +364,7 @@ struct route_model {
         struct posting *postings;
         size_t npostings;
         double *norm; /* derived, per label: log(N - N_c + aV) */
+        size_t refs;  /* references while shared by the cache (cache_lock); 0 otherwise */
 };
 
 void route_model_free(struct route_model *m)
@@ -973,6 +974,143 @@ struct route_model *route_model_load(struct store_db *db, int64_t tenant_id)
         }
         store_done(st);
         return m;
+}
+
+/* ---- the per-tenant cache ------------------------------------------------------------ */
+
+/* One slot per tenant; the slot holds one reference to its model. cache_lock guards the
+ * slots and every shared model's refs. Parsing a model happens outside the lock, so a
+ * tenant's retrained model does not hold up the others; two threads that miss at once
+ * both parse, and the second keeps the one already installed. */
+struct cache_slot {
+        int64_t tenant_id, trained_at, examples;
+        uint64_t used; /* cache_clock at the last hit, for least-recently-used eviction */
+        struct route_model *m;
+};
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct cache_slot cache[ROUTE_CACHE_TENANTS];
+static uint64_t cache_clock;
+
+/* Drops one reference; the last frees. Called with cache_lock held. */
+static void unref_locked(struct route_model *m)
+{
+        if (m && --m->refs == 0)
+                route_model_free(m);
+}
+
+/* The slot of a model with this identity, or NULL. Called with cache_lock held. */
+static struct cache_slot *cache_find(int64_t tenant_id, int64_t trained_at, int64_t examples)
+{
+        for (size_t i = 0; i < ROUTE_CACHE_TENANTS; i++)
+                if (cache[i].m && cache[i].tenant_id == tenant_id &&
+                    cache[i].trained_at == trained_at && cache[i].examples == examples)
+                        return &cache[i];
+        return NULL;
+}
+
+const struct route_model *route_model_cached(struct store_db *db, int64_t tenant_id)
+{
+        if (!db)
+                return NULL;
+        struct store_stmt *st = store_prepare(
+            db, "SELECT trained_at, examples FROM routing_models WHERE tenant_id = ?");
+        if (!st)
+                return NULL;
+        store_bind_int(st, 1, tenant_id);
+        int rc = store_step(st);
+        int64_t trained_at = rc == STORE_ROW ? store_col_int(st, 0) : 0;
+        int64_t examples = rc == STORE_ROW ? store_col_int(st, 1) : 0;
+        store_done(st);
+        if (rc != STORE_ROW)
+                return NULL;
+
+        pthread_mutex_lock(&cache_lock);
+        struct cache_slot *s = cache_find(tenant_id, trained_at, examples);
+        if (s) {
+                s->m->refs++;
+                s->used = ++cache_clock;
+                pthread_mutex_unlock(&cache_lock);
+                return s->m;
+        }
+        pthread_mutex_unlock(&cache_lock);
+
+        /* A miss: read the model and its identity in one statement, so that they agree
+         * even if the model is retrained between the two queries. */
+        struct route_model *m = NULL;
+        st = store_prepare(
+            db, "SELECT trained_at, examples, model FROM routing_models WHERE tenant_id = ?");
+        if (!st)
+                return NULL;
+        store_bind_int(st, 1, tenant_id);
+        if (store_step(st) == STORE_ROW) {
+                trained_at = store_col_int(st, 0);
+                examples = store_col_int(st, 1);
+                const char *text = store_col_text(st, 2);
+                if (text)
+                        m = model_read(text, store_col_bytes(st, 2));
+                if (!m)
+                        log_warn("route: the stored model of tenant %" PRId64
+                                 " is damaged or memory ran out",
+                                 tenant_id);
+        }
+        store_done(st);
+        if (!m)
+                return NULL;
+
+        pthread_mutex_lock(&cache_lock);
+        s = cache_find(tenant_id, trained_at, examples);
+        if (s) {
+                /* Another thread installed the same model meanwhile: use that one. */
+                route_model_free(m);
+                m = s->m;
+        } else {
+                /* Replace the tenant's older model, else take a free or the least
+                 * recently used slot. */
+                for (size_t i = 0; i < ROUTE_CACHE_TENANTS && !s; i++)
+                        if (cache[i].m && cache[i].tenant_id == tenant_id)
+                                s = &cache[i];
+                for (size_t i = 0; i < ROUTE_CACHE_TENANTS && !s; i++)
+                        if (!cache[i].m)
+                                s = &cache[i];
+                if (!s) {
+                        s = &cache[0];
+                        for (size_t i = 1; i < ROUTE_CACHE_TENANTS; i++)
+                                if (cache[i].used < s->used)
+                                        s = &cache[i];
+                }
+                unref_locked(s->m);
+                s->tenant_id = tenant_id;
+                s->trained_at = trained_at;
+                s->examples = examples;
+                s->m = m;
+                m->refs = 1; /* the cache's */
+        }
+        m->refs++; /* the caller's */
+        s->used = ++cache_clock;
+        pthread_mutex_unlock(&cache_lock);
+        return m;
+}
+
+void route_model_release(const struct route_model *cm)
+{
+        if (!cm)
+                return;
+        /* The models handed out are the cache's own, not const objects. */
+        struct route_model *m = (struct route_model *)cm;
+        pthread_mutex_lock(&cache_lock);
+        unref_locked(m);
+        pthread_mutex_unlock(&cache_lock);
+}
+
+void route_cache_clear(void)
+{
+        pthread_mutex_lock(&cache_lock);
+        for (size_t i = 0; i < ROUTE_CACHE_TENANTS; i++) {
+                unref_locked(cache[i].m);
+                memset(&cache[i], 0, sizeof(cache[i]));
+        }
+        pthread_mutex_unlock(&cache_lock);
 }
 
 /* ---- examples ----------------------------------------------------------------------- */

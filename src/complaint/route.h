@@ -42,6 +42,28 @@ size_t route_classify(const struct route_model *m, const char *text, struct rout
 int route_model_save(struct store_db *db, int64_t tenant_id, const struct route_model *m);
 struct route_model *route_model_load(struct store_db *db, int64_t tenant_id);
 
+/*
+ * The tenant's stored model, from a process-wide cache: loaded from the database the first
+ * time, and again only when routing_models.trained_at (or the example count) has changed
+ * since, so intake does not parse the model (milliseconds) on every request. One cheap
+ * query per call checks for a newer model. NULL when the tenant has none or on failure.
+ *
+ * Ownership: the model is shared and reference-counted. The caller holds one reference
+ * and gives it back with route_model_release (never route_model_free); the model stays
+ * valid until then even if a newer one replaces it in the cache meanwhile. The cache keeps
+ * the current model of up to ROUTE_CACHE_TENANTS tenants (the least recently used is
+ * dropped beyond that) until route_cache_clear or the end of the process. A model is
+ * known by (tenant, trained_at, examples) alone, not by database, which is enough for one
+ * server and for tests that train each database at a different millisecond.
+ * Thread-safe.
+ */
+#define ROUTE_CACHE_TENANTS 64
+const struct route_model *route_model_cached(struct store_db *db, int64_t tenant_id);
+/* Gives back a reference from route_model_cached; NULL is ignored. */
+void route_model_release(const struct route_model *m);
+/* Drops the cache's references (models still held by callers live until released). */
+void route_cache_clear(void);
+
 /* The shipped examples (data/routing-examples.csv): parsed into a malloc'd array whose
  * strings point into the embedded file. Caller frees the array. */
 struct route_example *route_shipped_examples(size_t *n);

@@ -76,6 +76,9 @@ static const struct transition {
     /* 민원처리법 제23조: the third filing of a complaint answered twice may be closed
      * by citing the earlier answers. */
     {"close_repeat", S_RECEIVED | S_ASSIGNED | S_IN_PROGRESS, "repeat_closed", HANDLERS},
+    /* Chronic or collective grievances go to the grievance team with an owner who answers
+     * for their resolution (Paju's 고충민원 전담팀). */
+    {"escalate", S_OPEN, NULL, ROLE_DEPT_HEAD | ROLE_CS_MANAGER | ROLE_ADMIN},
     {"note", S_OPEN | S_ANSWERED, NULL, ROLES_STAFF},
 };
 
@@ -131,6 +134,9 @@ struct change {
         int64_t officer_id, dept_id, due_at, paused_at, answered_at, closed_at;
         bool set_officer, set_dept, set_due, set_paused, set_answer, set_closed, extended;
         const char *answer;
+        bool set_grievance;
+        const char *grievance_case;
+        int64_t grievance_owner;
         char cited[256];        /* close_repeat: the earlier receipts */
         char answer_buf[16384]; /* close_repeat: the answer with its citation */
 };
@@ -262,6 +268,19 @@ static int plan(struct store_db *db, const struct actor *who, const struct compl
         } else if (!strcmp(a, "close") || !strcmp(a, "withdraw")) {
                 ch->set_closed = true;
                 ch->closed_at = now;
+        } else if (!strcmp(a, "escalate")) {
+                struct user u;
+                if ((rc = need_text(act->grievance_case, "grievance_case", "고충 사안 이름", 60,
+                                    e)) ||
+                    (rc = need_text(act->text, "text", "이관 사유", 2000, e)))
+                        return rc;
+                if (!act->officer_id || user_get(db, who, act->officer_id, &u, NULL) != PCRM_OK ||
+                    !u.active)
+                        return err_set(e, PCRM_EINVALID, "officer_id",
+                                       "전담 책임자를 찾을 수 없습니다");
+                ch->set_grievance = true;
+                ch->grievance_case = act->grievance_case;
+                ch->grievance_owner = act->officer_id;
         } else if (!strcmp(a, "note")) {
                 if ((rc = need_text(act->text, "text", "메모", 2000, e)))
                         return rc;
@@ -282,6 +301,9 @@ static int apply(struct store_db *db, const struct actor *who, const struct comp
                 " answer = CASE WHEN ? THEN ? ELSE answer END,"
                 " answered_at = CASE WHEN ? THEN ? ELSE answered_at END,"
                 " closed_at = CASE WHEN ? THEN ? ELSE closed_at END,"
+                " grievance_case = CASE WHEN ? THEN ? ELSE grievance_case END,"
+                " grievance_owner = CASE WHEN ? THEN ? ELSE grievance_owner END,"
+                " escalated_at = CASE WHEN ? THEN ? ELSE escalated_at END,"
                 " extensions = extensions + ?, updated_at = ? WHERE tenant_id = ? AND id = ?");
         if (!st)
                 return -1;
@@ -308,6 +330,12 @@ static int apply(struct store_db *db, const struct actor *who, const struct comp
         store_bind_int(st, i++, ch->answered_at);
         store_bind_int(st, i++, ch->set_closed);
         store_bind_int(st, i++, ch->closed_at);
+        store_bind_int(st, i++, ch->set_grievance);
+        store_bind_text(st, i++, ch->grievance_case);
+        store_bind_int(st, i++, ch->set_grievance);
+        store_bind_int(st, i++, ch->grievance_owner);
+        store_bind_int(st, i++, ch->set_grievance);
+        store_bind_int(st, i++, time_now_ms());
         store_bind_int(st, i++, ch->extended ? 1 : 0);
         store_bind_int(st, i++, time_now_ms());
         store_bind_int(st, i++, who->tenant_id);

@@ -96,9 +96,47 @@ static int read_header(struct csv_reader *r, struct columns *c, struct pcrm_erro
         return PCRM_OK;
 }
 
+struct import_row {
+        size_t line;
+        const char *source_id;
+        const struct columns *cols;
+        const struct csv_reader *r; /* NULL for the header */
+};
+
+static int column_index(const struct columns *c, const char *name)
+{
+        for (size_t i = 0; i < c->n; i++)
+                if (!strcmp(c->names[i], name))
+                        return (int)i;
+        return -1;
+}
+
+const char *import_row_field(const struct import_row *row, const char *column)
+{
+        int i = column_index(row->cols, column);
+        if (i < 0 || !row->r || (size_t)i >= row->r->nfields)
+                return NULL;
+        return csv_field(row->r, (size_t)i);
+}
+
+bool import_row_has_column(const struct import_row *row, const char *column)
+{
+        return column_index(row->cols, column) >= 0;
+}
+
+size_t import_row_line(const struct import_row *row)
+{
+        return row->line;
+}
+
+const char *import_row_source_id(const struct import_row *row)
+{
+        return row->source_id;
+}
+
 /* Pass 1: the whole file must parse before anything is written. */
-static int check_file(const char *data, size_t len, struct import_stats *stats,
-                      struct pcrm_error *e)
+static int check_file(const char *data, size_t len, const struct import_hooks *hooks,
+                      struct import_stats *stats, struct pcrm_error *e)
 {
         size_t bad = first_invalid(data, len);
         if (bad < len) {
@@ -110,6 +148,12 @@ static int check_file(const char *data, size_t len, struct import_stats *stats,
         struct columns cols;
         csv_init(&r, data, len);
         int rc = read_header(&r, &cols, e, stats);
+        if (rc == PCRM_OK && hooks && hooks->header) {
+                struct import_row header = {.line = 1, .cols = &cols};
+                rc = hooks->header(hooks->ctx, &header, e);
+                if (rc)
+                        stats->line = 1;
+        }
         while (rc == PCRM_OK) {
                 int step = csv_next(&r);
                 if (step == 0)
@@ -129,25 +173,39 @@ static const char *column(const struct csv_reader *r, int idx)
         return idx >= 0 ? csv_field(r, (size_t)idx) : NULL;
 }
 
+static void write_quoted(FILE *out, const char *s)
+{
+        fputc('"', out);
+        for (const char *p = s ? s : ""; *p; p++) {
+                if (*p == '"')
+                        fputc('"', out);
+                fputc(*p, out);
+        }
+        fputc('"', out);
+}
+
 static void reject(FILE *out, struct import_stats *stats, size_t line, const char *reason,
                    const char *source_id)
 {
         stats->rejected++;
         if (!out)
                 return;
-        fprintf(out, "%zu,%s,\"", line, reason);
-        for (const char *p = source_id ? source_id : ""; *p; p++) {
-                if (*p == '"')
-                        fputc('"', out);
-                fputc(*p, out);
-        }
-        fputs("\"\n", out);
+        fprintf(out, "%zu,", line);
+        /* Reasons are plain text; a hook's reason may hold a comma or a quote. */
+        if (strpbrk(reason, ",\"\r\n"))
+                write_quoted(out, reason);
+        else
+                fputs(reason, out);
+        fputc(',', out);
+        write_quoted(out, source_id);
+        fputc('\n', out);
 }
 
 /* Pass 2: every row through intake, inside the caller's transaction. */
 static int import_rows(struct store_db *db, const struct actor *who, const struct match_weights *w,
                        const char *source, const char *data, size_t len, FILE *rejects,
-                       struct import_stats *stats, struct pcrm_error *e)
+                       const struct import_hooks *hooks, struct import_stats *stats,
+                       struct pcrm_error *e)
 {
         struct csv_reader r;
         struct columns cols;
@@ -169,6 +227,22 @@ static int import_rows(struct store_db *db, const struct actor *who, const struc
                 if (!source_id || !*source_id) {
                         reject(rejects, stats, r.line, "no source_id", NULL);
                         continue;
+                }
+                struct import_row row = {
+                    .line = r.line, .source_id = source_id, .cols = &cols, .r = &r};
+                if (hooks && hooks->check) {
+                        struct pcrm_error rowerr = {0};
+                        int hrc = hooks->check(hooks->ctx, &row, &rowerr);
+                        if (hrc == PCRM_EINVALID) {
+                                reject(rejects, stats, r.line, rowerr.message, source_id);
+                                continue;
+                        }
+                        if (hrc != PCRM_OK) {
+                                stats->line = (int64_t)r.line;
+                                rc = err_set(e, hrc, rowerr.field, "%zu행: %s", r.line,
+                                             rowerr.message);
+                                break;
+                        }
                 }
                 struct customer_input in = {
                     .name = column(&r, cols.name),
@@ -194,6 +268,8 @@ static int import_rows(struct store_db *db, const struct actor *who, const struc
                         reject(rejects, stats, r.line, rowerr.message, source_id);
                         continue;
                 }
+                if (irc == PCRM_OK && hooks && hooks->taken)
+                        irc = hooks->taken(hooks->ctx, &row, &res, &rowerr);
                 if (irc != PCRM_OK) {
                         stats->line = (int64_t)r.line;
                         rc = err_set(e, irc, rowerr.field, "%zu행: %s", r.line, rowerr.message);
@@ -233,12 +309,20 @@ int import_records(struct store_db *db, const struct actor *who, const char *sou
                    const char *data, size_t len, FILE *rejects, struct import_stats *stats,
                    struct pcrm_error *e)
 {
+        return import_records_hooked(db, who, source, data, len, rejects, NULL, stats, e);
+}
+
+int import_records_hooked(struct store_db *db, const struct actor *who, const char *source,
+                          const char *data, size_t len, FILE *rejects,
+                          const struct import_hooks *hooks, struct import_stats *stats,
+                          struct pcrm_error *e)
+{
         memset(stats, 0, sizeof(*stats));
         struct match_weights w;
         int rc = validate_text("source", source, 1, SOURCE_NAME_MAX, e);
         if (rc)
                 return rc;
-        rc = check_file(data, len, stats, e);
+        rc = check_file(data, len, hooks, stats, e);
         if (rc)
                 return rc;
         if (match_load_weights(db, who->tenant_id, &w) < 0 || store_begin(db) != STORE_OK)
@@ -247,10 +331,12 @@ int import_records(struct store_db *db, const struct actor *who, const char *sou
         if (customer_search_index_pause(db, &pause) < 0)
                 rc = err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
         if (rc == PCRM_OK)
-                rc = import_rows(db, who, &w, source, data, len, rejects, stats, e);
+                rc = import_rows(db, who, &w, source, data, len, rejects, hooks, stats, e);
         if (rc == PCRM_OK && customer_search_index_resume(db, &pause) < 0)
                 rc = err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
         customer_search_index_release(&pause);
+        if (rc == PCRM_OK && hooks && hooks->finish)
+                rc = hooks->finish(hooks->ctx, e);
         if (rc == PCRM_OK) {
                 stats->households = count_households(db, who->tenant_id, source);
                 char detail[320];

@@ -45,8 +45,8 @@ static int read_time(struct http_request *req, const char *name, int64_t *out)
 /* An empty filter (?action=) filters nothing, as if it were absent. */
 static const char *filter(struct http_request *req, const char *name)
 {
-	const char *v = http_query(req, name);
-	return v && *v ? v : NULL;
+        const char *v = http_query(req, name);
+        return v && *v ? v : NULL;
 }
 
 void api_audit_list(struct http_request *req)

@@ -8,6 +8,7 @@
 #include "complaint/complaint.h"
 #include "complaint/disclosure.h"
 #include "customer/consent.h"
+#include "http/ratelimit.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -199,6 +200,8 @@ void api_public_complaints_create(struct http_request *req)
         struct pcrm_error e;
         const char *tenant;
         struct actor who;
+        if (http_public_rate_limited(req))
+                return;
         if (read_intake(req, true, &in, consents, &tenant) || public_actor(req, tenant, &who))
                 return;
         if (complaint_intake(req->db, &who, &in, &r, &e)) {
@@ -293,6 +296,14 @@ static json_t *complaint_json(struct http_request *req, const struct complaint *
                             c->customer_id ? json_integer(c->customer_id) : json_null());
         json_object_set_new(o, "paused_at", http_json_time(c->paused_at));
         json_object_set_new(o, "extensions", json_integer(c->extensions));
+        json_object_set_new(o, "repeat_of",
+                            c->repeat_of ? json_integer(c->repeat_of) : json_null());
+        json_object_set_new(o, "grievance",
+                            c->escalated_at
+                                ? json_pack("{s:s, s:I, s:o}", "case", c->grievance_case,
+                                            "owner_id", (json_int_t)c->grievance_owner,
+                                            "escalated_at", http_json_time(c->escalated_at))
+                                : json_null());
         json_object_set_new(o, "route",
                             c->route_label[0] ? json_pack("{s:s, s:f}", "label", c->route_label,
                                                           "score", c->route_score)
@@ -361,8 +372,8 @@ void api_complaints_get(struct http_request *req)
 void api_complaints_act(struct http_request *req)
 {
         static const char *const fields[] = {
-            "action",     "officer_id",         "dept_id", "text", "destination",
-            "new_due_at", "resident_consented", NULL};
+            "action",     "officer_id",         "dept_id",        "text", "destination",
+            "new_due_at", "resident_consented", "grievance_case", NULL};
         struct complaint_action act = {0};
         const char *new_due = NULL;
         int consented = -1;
@@ -374,7 +385,8 @@ void api_complaints_act(struct http_request *req)
             http_field_string(req, body, "text", false, COMPLAINT_BODY_MAX, &act.text) ||
             http_field_string(req, body, "destination", false, 100, &act.destination) ||
             http_field_string(req, body, "new_due_at", false, 40, &new_due) ||
-            http_field_bool(req, body, "resident_consented", &consented))
+            http_field_bool(req, body, "resident_consented", &consented) ||
+            http_field_string(req, body, "grievance_case", false, 60, &act.grievance_case))
                 return;
         if (new_due && time_parse_iso(new_due, &act.new_due_at) < 0) {
                 http_reply_error(req, 400, "invalid_field", "new_due_at",
@@ -532,4 +544,74 @@ void api_complaints_disclosure(struct http_request *req)
         free(body);
         free(answer);
         complaint_release(&c);
+}
+
+/* Bulk actions for simple complaints (certificates, everyday reports): the same action on
+ * up to 100 complaints, each in its own transaction, with a result per receipt. Complex
+ * and long-term complaints are refused here: they are completed one by one, by result. */
+void api_complaints_bulk(struct http_request *req)
+{
+        static const char *const fields[] = {"receipts", "action", "text", NULL};
+        struct complaint_action act = {0};
+        json_t *body = http_body_object(req);
+        if (!body || http_check_fields(req, body, fields) ||
+            http_field_string(req, body, "action", true, 32, &act.action) ||
+            http_field_string(req, body, "text", false, COMPLAINT_BODY_MAX, &act.text))
+                return;
+        static const char *const bulk_actions[] = {"assign", "start", "answer", "close", NULL};
+        bool allowed = false;
+        for (int i = 0; bulk_actions[i] && !allowed; i++)
+                allowed = !strcmp(bulk_actions[i], act.action);
+        json_t *receipts = json_object_get(body, "receipts");
+        if (!allowed) {
+                http_reply_error(req, 400, "invalid_field", "action",
+                                 "일괄 처리는 assign, start, answer, close만 됩니다");
+                return;
+        }
+        if (!json_is_array(receipts) || json_array_size(receipts) == 0 ||
+            json_array_size(receipts) > 100) {
+                http_reply_error(req, 400, "invalid_field", "receipts",
+                                 "receipts는 접수번호 1~100개의 배열이어야 합니다");
+                return;
+        }
+        json_t *results = json_array();
+        size_t i;
+        json_t *v;
+        json_array_foreach(receipts, i, v)
+        {
+                const char *receipt = json_string_value(v);
+                json_t *r = json_pack("{s:s}", "receipt_no", receipt ? receipt : "");
+                struct complaint c;
+                struct pcrm_error e;
+                int rc = receipt && strlen(receipt) < COMPLAINT_RECEIPT_SIZE
+                             ? complaint_get(req->db, &req->who, receipt, &c, &e)
+                             : err_set(&e, PCRM_EINVALID, "receipts", "접수번호가 아닙니다");
+                if (rc == PCRM_OK) {
+                        bool simple = false;
+                        struct store_stmt *st =
+                            store_prepare(req->db, "SELECT service_class FROM complaint_types WHERE"
+                                                   " tenant_id = ? AND code = ?");
+                        if (st) {
+                                store_bind_int(st, 1, req->who.tenant_id);
+                                store_bind_text(st, 2, c.type_code);
+                                simple = store_step(st) == STORE_ROW && store_col_text(st, 0) &&
+                                         !strcmp(store_col_text(st, 0), "simple");
+                                store_done(st);
+                        }
+                        complaint_release(&c);
+                        rc = simple ? complaint_act(req->db, &req->who, receipt, &act, &c, &e)
+                                    : err_set(&e, PCRM_ERULE, "receipts",
+                                              "단순 민원만 일괄 처리할 수 있습니다");
+                        if (rc == PCRM_OK) {
+                                json_object_set_new(r, "status", json_string(c.status));
+                                complaint_release(&c);
+                        }
+                }
+                if (rc != PCRM_OK)
+                        json_object_set_new(r, "error",
+                                            json_pack("{s:s, s:s}", "code", err_code_name(e.code),
+                                                      "message", e.message));
+                json_array_append_new(results, r);
+        }
+        http_reply_json(req, 200, json_pack("{s:o}", "results", results));
 }

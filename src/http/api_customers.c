@@ -432,8 +432,7 @@ static json_t *customer_view(struct store_db *db, const struct actor *who, const
                *sources = sources_json(db, c, clear),
                *consents = consents_json(db, c->tenant_id, c->id), *merges = merges_json(db, c),
                *changes = changes_json(db, c, clear), *complaints = complaints_json(db, c);
-        if (!profile || !household || !sources || !consents || !merges || !changes ||
-            !complaints) {
+        if (!profile || !household || !sources || !consents || !merges || !changes || !complaints) {
                 json_decref(complaints);
                 json_decref(profile);
                 json_decref(household);
@@ -466,13 +465,12 @@ static json_t *complaints_json(struct store_db *db, const struct customer *c)
         json_t *arr = json_array();
         int rc;
         while ((rc = store_step(st)) == STORE_ROW) {
-                json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:s, s:o, s:o}", "receipt_no",
-                                      store_col_text(st, 0), "title", store_col_text(st, 1),
-                                      "status", store_col_text(st, 2), "type_code",
-                                      http_json_str_or_null(store_col_text(st, 3)), "channel",
-                                      store_col_text(st, 4), "received_at",
-                                      http_json_time(store_col_int(st, 5)), "due_at",
-                                      http_json_time(store_col_int(st, 6)));
+                json_t *o = json_pack(
+                    "{s:s, s:s, s:s, s:o, s:s, s:o, s:o}", "receipt_no", store_col_text(st, 0),
+                    "title", store_col_text(st, 1), "status", store_col_text(st, 2), "type_code",
+                    http_json_str_or_null(store_col_text(st, 3)), "channel", store_col_text(st, 4),
+                    "received_at", http_json_time(store_col_int(st, 5)), "due_at",
+                    http_json_time(store_col_int(st, 6)));
                 if (o)
                         json_array_append_new(arr, o);
         }

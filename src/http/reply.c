@@ -138,8 +138,8 @@ int http_check_fields(struct http_request *req, json_t *obj, const char *const *
                         known = !strcmp(*a, key);
                 if (!known) {
                         char msg[200];
-                        snprintf(msg, sizeof(msg), "알 수 없는 항목입니다: %.*s", (int)utf8_prefix(key, 100),
-                                 key);
+                        snprintf(msg, sizeof(msg), "알 수 없는 항목입니다: %.*s",
+                                 (int)utf8_prefix(key, 100), key);
                         http_reply_error(req, 400, "unknown_field", key, msg);
                         return -1;
                 }

@@ -1332,3 +1332,60 @@ class ComplaintCrashTest(ApiTest):
         p = self.env.cli(["audit", "verify", "--data", s.data_dir])
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         self.assertIn("intact", p.stdout)
+
+
+# ------------------------------------------------------------------------------------------
+# Bulk actions for simple complaints, and escalation of chronic grievances
+
+
+class ComplaintBulkAndGrievanceTest(ComplaintTest):
+    def test_bulk_assign_and_answer_simple_reports(self):
+        officer = self.staff("officer")  # road-maintenance; REPORT-ROAD-DAMAGE is simple
+        receipts = [self.file(resident=resident_block())["receipt_no"] for _ in range(3)]
+        r = self.assertJson(officer.post("/api/v1/complaints/bulk-actions",
+                                         {"action": "assign", "receipts": receipts}), 200)
+        self.assertEqual([x.get("status") for x in r["results"]], ["assigned"] * 3)
+        r = self.assertJson(officer.post("/api/v1/complaints/bulk-actions",
+                                         {"action": "answer", "receipts": receipts + ["2026-999999"],
+                                          "text": "포트홀 긴급 보수를 마쳤습니다."}), 200)
+        got = {x["receipt_no"]: x for x in r["results"]}
+        for receipt in receipts:
+            self.assertEqual(got[receipt].get("status"), "answered", got[receipt])
+            self.assertEqual(self.detail(officer, receipt)["answer"], "포트홀 긴급 보수를 마쳤습니다.")
+        self.assertEqual(got["2026-999999"]["error"]["code"], "not_found")
+
+    def test_bulk_refuses_complex_types_and_bad_input(self):
+        admin = self.staff("admin")
+        building = self.staff("building1")
+        receipt = self.file(type_code="BLDG-PERMIT-HIGH", title="10층 건축허가 신청",
+                            resident=resident_block())["receipt_no"]
+        r = self.assertJson(building.post("/api/v1/complaints/bulk-actions",
+                                          {"action": "assign", "receipts": [receipt]}), 200)
+        self.assertEqual(r["results"][0]["error"]["code"], "rule_violated")
+        self.assertEqual(self.detail(building, receipt)["status"], "received")
+        self.assertError(building.post("/api/v1/complaints/bulk-actions",
+                                       {"action": "withdraw", "receipts": [receipt]}),
+                         400, "invalid_field", "action")
+        self.assertError(building.post("/api/v1/complaints/bulk-actions",
+                                       {"action": "assign", "receipts": []}),
+                         400, "invalid_field", "receipts")
+        self.assertStatus(admin.post("/api/v1/complaints/bulk-actions",
+                                     {"action": "assign", "receipts": [receipt]}), 403)
+
+    def test_escalate_to_grievance_team(self):
+        cs = self.staff("csmanager")
+        owner = self.user_id("depthead")
+        receipt = self.file(resident=resident_block())["receipt_no"]
+        self.assertError(self.act(cs, receipt, "escalate", officer_id=owner, text="반복 민원"),
+                         400, "invalid_field", "grievance_case")
+        self.assertError(self.act(cs, receipt, "escalate", grievance_case="해운대로 상습 포트홀",
+                                  officer_id=999999, text="반복 민원"),
+                         400, "invalid_field", "officer_id")
+        d = self.act_ok(cs, receipt, "escalate", grievance_case="해운대로 상습 포트홀",
+                        officer_id=owner, text="같은 구간 포트홀 민원이 계속됩니다")
+        self.assertEqual(d["grievance"]["case"], "해운대로 상습 포트홀")
+        self.assertEqual(d["grievance"]["owner_id"], owner)
+        self.assertEqual(d["status"], "received")
+        self.assertIn("escalate", [h["action"] for h in d["history"]])
+        self.assertStatus(self.act(self.staff("agent"), receipt, "escalate",
+                                   grievance_case="x", officer_id=owner, text="y"), 403)

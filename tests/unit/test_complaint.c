@@ -827,6 +827,7 @@ static const struct {
     {"transfer_out", "received assigned in_progress", "transferred_out"},
     {"withdraw", "received assigned in_progress awaiting_supplement extended", "withdrawn"},
     {"close_repeat", "received assigned in_progress", "repeat_closed"},
+    {"escalate", "received assigned in_progress awaiting_supplement extended", NULL},
     {"note", "received assigned in_progress awaiting_supplement extended answered", NULL},
 };
 #define NACTIONS (sizeof(workflow) / sizeof(workflow[0]))
@@ -848,6 +849,7 @@ static struct complaint_action full_action(struct fx *f, const char *action)
                                      .dept_id = f->parking,
                                      .text = "처리 사유를 적습니다",
                                      .destination = "부산지방경찰청",
+                                     .grievance_case = "해운대로 상습 포트홀",
                                      .resident_consented = true};
         return a;
 }
@@ -957,6 +959,7 @@ static void test_roles(void **state)
             {"transfer_out", "received", "officer depthead csmanager admin"},
             {"withdraw", "received", "agent officer depthead"},
             {"close_repeat", "received", "officer depthead"},
+            {"escalate", "received", "depthead csmanager admin"},
             {"note", "received", "agent officer depthead csmanager privacy admin"},
         };
         const struct {

@@ -497,6 +497,50 @@ static void test_damaged_model(void **state)
         route_model_free(m);
 }
 
+/* The cache hands out one shared model until trained_at changes; a model replaced while
+ * a caller holds it stays usable until released. */
+static void test_cache(void **state)
+{
+        struct fx *f = *state;
+        route_cache_clear();
+        assert_null(route_model_cached(f->db, f->a.id)); /* none stored */
+        assert_int_equal(route_model_save(f->db, f->a.id, full), 0);
+        const struct route_model *m1 = route_model_cached(f->db, f->a.id);
+        const struct route_model *m2 = route_model_cached(f->db, f->a.id);
+        assert_non_null(m1);
+        assert_ptr_equal(m1, m2);
+        route_model_release(m2);
+        struct route_guess g1[3], g2[3];
+        assert_int_equal(route_classify(full, shipped[0].text, g1, 3), 3);
+        assert_int_equal(route_classify(m1, shipped[0].text, g2, 3), 3);
+        assert_memory_equal(g1, g2, sizeof(g1));
+
+        /* Retrained (a later trained_at): the next call loads the new model. */
+        const struct route_example ex[] = {{"불법주차 신고", "parking"},
+                                           {"포트홀 신고", "road-maintenance"}};
+        struct route_model *small = route_train(ex, 2);
+        assert_non_null(small);
+        assert_int_equal(route_model_save(f->db, f->a.id, small), 0);
+        route_model_free(small);
+        exec_ok(f->db, "UPDATE routing_models SET trained_at = trained_at + 1");
+        const struct route_model *m3 = route_model_cached(f->db, f->a.id);
+        assert_non_null(m3);
+        assert_ptr_not_equal(m1, m3);
+        struct route_model_info i;
+        route_model_info(m3, &i);
+        assert_int_equal(i.labels, 2);
+        /* The old one still works for its holder. */
+        assert_int_equal(route_classify(m1, shipped[0].text, g2, 3), 3);
+        assert_memory_equal(g1, g2, sizeof(g1));
+        route_model_release(m1);
+        route_model_release(m3);
+        route_model_release(NULL);
+        /* The other tenant has none; clearing leaves nothing behind (ASan checks). */
+        assert_null(route_model_cached(f->db, f->b.id));
+        route_cache_clear();
+        assert_null(route_model_cached(NULL, f->a.id));
+}
+
 /* ---- CSV -------------------------------------------------------------------------- */
 
 static void test_parse_csv(void **state)
@@ -621,6 +665,7 @@ int main(void)
             cmocka_unit_test(test_folding),
             cmocka_unit_test_setup_teardown(test_save_load, setup, teardown),
             cmocka_unit_test_setup_teardown(test_damaged_model, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_cache, setup, teardown),
             cmocka_unit_test(test_parse_csv),
             cmocka_unit_test(test_held_out_accuracy),
             cmocka_unit_test_setup_teardown(test_assigned_examples_hook, setup, teardown),

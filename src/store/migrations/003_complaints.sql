@@ -59,6 +59,11 @@ CREATE TABLE complaints (
     pin_locked_until INTEGER,
     idempotency_key  TEXT,
     repeat_of        INTEGER REFERENCES complaints(id), -- the earlier complaint it repeats
+    -- A chronic or collective grievance escalated to the grievance team (고충민원 전담):
+    -- the case it belongs to (several residents' complaints share one) and its owner.
+    grievance_case   TEXT,
+    grievance_owner  INTEGER REFERENCES users(id),
+    escalated_at     INTEGER,
     created_at       INTEGER NOT NULL,
     updated_at       INTEGER NOT NULL,
     UNIQUE (tenant_id, receipt_no)
@@ -69,6 +74,9 @@ CREATE INDEX complaints_inbox ON complaints (tenant_id, dept_id, status, due_at)
 CREATE INDEX complaints_customer ON complaints (tenant_id, customer_id, received_at);
 CREATE INDEX complaints_due ON complaints (tenant_id, status, due_at);
 CREATE INDEX complaints_repeat ON complaints (tenant_id, repeat_of);
+CREATE INDEX complaints_source ON complaints (tenant_id, source_record_id);
+CREATE INDEX complaints_grievance ON complaints (tenant_id, grievance_case)
+    WHERE grievance_case IS NOT NULL;
 
 CREATE TABLE complaint_events (
     id            INTEGER PRIMARY KEY,
