@@ -212,6 +212,7 @@ int complaint_next_receipt(struct store_db *db, int64_t tenant_id, int64_t recei
 struct resolved_type {
         char code[48];
         char period[16];
+        char service_class[16];
         int64_t dept_id;
         char route_label[ROUTE_LABEL_MAX];
         double route_score;
@@ -225,9 +226,10 @@ static int resolve_type(struct store_db *db, int64_t tenant_id, const struct com
         memset(rt, 0, sizeof(*rt));
         snprintf(rt->period, sizeof(rt->period), "%s", DEFAULT_PERIOD);
         if (in->type_code && *in->type_code) {
-                struct store_stmt *st = store_prepare(
-                    db, "SELECT code, period, dept_id FROM complaint_types WHERE tenant_id = ?"
-                        " AND code = ? AND active = 1");
+                struct store_stmt *st =
+                    store_prepare(db, "SELECT code, period, dept_id, service_class FROM "
+                                      "complaint_types WHERE tenant_id = ?"
+                                      " AND code = ? AND active = 1");
                 if (!st)
                         return err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
                 store_bind_int(st, 1, tenant_id);
@@ -237,6 +239,7 @@ static int resolve_type(struct store_db *db, int64_t tenant_id, const struct com
                         store_col_copy(st, 0, rt->code, sizeof(rt->code));
                         store_col_copy(st, 1, rt->period, sizeof(rt->period));
                         rt->dept_id = store_col_int(st, 2);
+                        store_col_copy(st, 3, rt->service_class, sizeof(rt->service_class));
                 }
                 store_done(st);
                 if (rc == STORE_DONE)
@@ -326,12 +329,14 @@ static int insert_complaint(struct store_db *db, const struct actor *who,
                             int64_t repeat_of, int64_t *id)
 {
         struct store_stmt *st = store_prepare(
-            db, "INSERT INTO complaints (tenant_id, receipt_no, type_code, title, body, channel,"
-                " customer_id, source_record_id, dept_id, status, period, received_at, due_at,"
-                " route_label, route_score, lat, lng, pin_hash, idempotency_key, created_at,"
-                " updated_at, pin_sealed, repeat_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'received',"
-                " ?, ?, ?, ?, CAST(? AS REAL), CAST(? AS REAL), CAST(? AS REAL), ?, ?, ?, ?, ?, ?)"
-                " RETURNING id");
+            db,
+            "INSERT INTO complaints (tenant_id, receipt_no, type_code, title, body, channel,"
+            " customer_id, source_record_id, dept_id, status, period, received_at, due_at,"
+            " route_label, route_score, lat, lng, pin_hash, idempotency_key, created_at,"
+            " updated_at, pin_sealed, repeat_of, review_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "'received',"
+            " ?, ?, ?, ?, CAST(? AS REAL), CAST(? AS REAL), CAST(? AS REAL), ?, ?, ?, ?, ?, ?, ?)"
+            " RETURNING id");
         if (!st)
                 return -1;
         char score[32], lat[32], lng[32];
@@ -368,6 +373,8 @@ static int insert_complaint(struct store_db *db, const struct actor *who,
                 store_bind_blob(st, 21, sealed, sealed_len);
         if (repeat_of > 0)
                 store_bind_int(st, 22, repeat_of);
+        if (!strcmp(rt->service_class, "periodic") || !strcmp(rt->service_class, "long_term"))
+                store_bind_int(st, 23, received + COMPLAINT_REVIEW_DAYS * TIME_MS_PER_DAY);
         int rc = store_step(st);
         *id = rc == STORE_ROW ? store_col_int(st, 0) : 0;
         store_done(st);
@@ -548,6 +555,39 @@ int complaint_get(struct store_db *db, const struct actor *who, const char *rece
         return PCRM_OK;
 }
 
+/* Counts a wrong PIN (locking the receipt at the tenth) or clears the count after a right
+ * one, atomically, so concurrent guesses cannot slip past the limit. */
+static int pin_attempt(struct store_db *db, int64_t tenant_id, const char *receipt_no, bool ok,
+                       int64_t now)
+{
+        if (store_begin(db) != STORE_OK)
+                return -1;
+        struct store_stmt *st =
+            store_prepare(db, "UPDATE complaints SET"
+                              " pin_locked_until = CASE WHEN ? = 0 AND pin_failures + 1 >= ? THEN ?"
+                              " ELSE pin_locked_until END,"
+                              " pin_failures = CASE WHEN ? = 1 OR pin_failures + 1 >= ? THEN 0"
+                              " ELSE pin_failures + 1 END"
+                              " WHERE tenant_id = ? AND receipt_no = ?");
+        int rc = STORE_ERROR;
+        if (st) {
+                store_bind_int(st, 1, ok);
+                store_bind_int(st, 2, PIN_FAILURES_MAX);
+                store_bind_int(st, 3, now + PIN_LOCK_MS);
+                store_bind_int(st, 4, ok);
+                store_bind_int(st, 5, PIN_FAILURES_MAX);
+                store_bind_int(st, 6, tenant_id);
+                store_bind_text(st, 7, receipt_no);
+                rc = store_step(st);
+                store_done(st);
+        }
+        if (rc != STORE_DONE || store_commit(db) != STORE_OK) {
+                store_rollback(db);
+                return -1;
+        }
+        return 0;
+}
+
 int complaint_track(struct store_db *db, int64_t tenant_id, const char *receipt_no, const char *pin,
                     struct complaint *out, struct pcrm_error *e)
 {
@@ -555,13 +595,12 @@ int complaint_track(struct store_db *db, int64_t tenant_id, const char *receipt_
             strlen(receipt_no) >= COMPLAINT_RECEIPT_SIZE)
                 return err_set(e, PCRM_ENOTFOUND, "receipt_no",
                                "접수번호나 비밀번호가 맞지 않습니다");
-        if (store_begin(db) != STORE_OK)
-                return err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
+        /* A right PIN with no failures before is a pure read: tracking writes nothing. */
         struct store_stmt *st =
             store_prepare(db, "SELECT pin_hash, pin_failures, pin_locked_until FROM complaints"
                               " WHERE tenant_id = ? AND receipt_no = ?");
         if (!st)
-                return db_error(db, e);
+                return err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
         store_bind_int(st, 1, tenant_id);
         store_bind_text(st, 2, receipt_no);
         int step = store_step(st);
@@ -573,36 +612,20 @@ int complaint_track(struct store_db *db, int64_t tenant_id, const char *receipt_
                 locked = store_col_int(st, 2);
         }
         store_done(st);
-        if (step != STORE_ROW || !stored[0]) {
-                store_rollback(db);
+        if (step != STORE_ROW || !stored[0])
                 return step == STORE_ROW || step == STORE_DONE
                            ? err_set(e, PCRM_ENOTFOUND, "receipt_no",
                                      "접수번호나 비밀번호가 맞지 않습니다")
                            : err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
-        }
         int64_t now = time_now_ms();
-        if (locked > now) {
-                store_rollback(db);
+        if (locked > now)
                 return err_set(e, PCRM_ERULE, "pin",
                                "비밀번호를 여러 번 틀려 잠시 조회할 수 없습니다. 1시간 뒤에 다시"
                                " 시도하세요");
-        }
         pin_hash_of(receipt_no, pin, given);
         bool ok = sodium_memcmp(given, stored, SEC_HASH_HEX - 1) == 0;
-        st = store_prepare(db, "UPDATE complaints SET pin_failures = ?, pin_locked_until = ?"
-                               " WHERE tenant_id = ? AND receipt_no = ?");
-        if (!st)
-                return db_error(db, e);
-        failures = ok ? 0 : failures + 1;
-        store_bind_int(st, 1, failures >= PIN_FAILURES_MAX ? 0 : failures);
-        if (failures >= PIN_FAILURES_MAX)
-                store_bind_int(st, 2, now + PIN_LOCK_MS);
-        store_bind_int(st, 3, tenant_id);
-        store_bind_text(st, 4, receipt_no);
-        step = store_step(st);
-        store_done(st);
-        if (step != STORE_DONE || store_commit(db) != STORE_OK)
-                return db_error(db, e);
+        if ((!ok || failures > 0) && pin_attempt(db, tenant_id, receipt_no, ok, now) < 0)
+                return err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
         if (!ok)
                 return err_set(e, PCRM_ENOTFOUND, "receipt_no",
                                "접수번호나 비밀번호가 맞지 않습니다");
@@ -639,6 +662,47 @@ int64_t complaint_mark_overdue(struct store_db *db, int64_t now_ms)
         int64_t n = -1;
         if (st) {
                 store_bind_int(st, 1, now_ms);
+                store_bind_int(st, 2, now_ms);
+                if (store_step(st) == STORE_DONE)
+                        n = store_changes(db);
+                store_done(st);
+        }
+        if (n < 0 || store_commit(db) != STORE_OK) {
+                store_rollback(db);
+                return -1;
+        }
+        return n;
+}
+
+int64_t complaint_review_tasks(struct store_db *db, int64_t now_ms)
+{
+        if (store_begin(db) != STORE_OK)
+                return -1;
+        struct store_stmt *st = store_prepare(
+            db, "INSERT INTO complaint_events (tenant_id, complaint_id, at, actor_type,"
+                " actor_name, action, from_status, to_status, dept_id, note)"
+                " SELECT tenant_id, id, ?, 'system', 'task-review', 'progress_review', status,"
+                " status, dept_id, '정기 진행상황 안내' FROM complaints"
+                " WHERE review_at IS NOT NULL AND review_at <= ?"
+                " AND status IN ('received', 'assigned', 'in_progress', 'awaiting_supplement',"
+                " 'extended')");
+        int rc = STORE_ERROR;
+        if (st) {
+                store_bind_int(st, 1, now_ms);
+                store_bind_int(st, 2, now_ms);
+                rc = store_step(st);
+                store_done(st);
+        }
+        int64_t n = -1;
+        /* The next review a month after the one just made (catching up once, not in bulk). */
+        st = rc == STORE_DONE
+                 ? store_prepare(db, "UPDATE complaints SET review_at = ? WHERE review_at IS NOT"
+                                     " NULL AND review_at <= ? AND status IN ('received',"
+                                     " 'assigned', 'in_progress', 'awaiting_supplement',"
+                                     " 'extended')")
+                 : NULL;
+        if (st) {
+                store_bind_int(st, 1, now_ms + COMPLAINT_REVIEW_DAYS * TIME_MS_PER_DAY);
                 store_bind_int(st, 2, now_ms);
                 if (store_step(st) == STORE_DONE)
                         n = store_changes(db);

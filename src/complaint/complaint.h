@@ -151,6 +151,12 @@ int complaint_event_append(struct store_db *db, const struct actor *who, int64_t
                            const char *action, const char *from, const char *to, int64_t dept_id,
                            const char *note);
 
+/* Periodic and long-term tasks are reviewed this often until done; each review is an
+ * event (and, with the notifications, a progress notice to the resident). */
+#define COMPLAINT_REVIEW_DAYS 30
+/* Records the reviews that have come due (the watch job). Returns how many, or -1. */
+int64_t complaint_review_tasks(struct store_db *db, int64_t now_ms);
+
 /* Marks every open complaint whose due time has passed (the watch job). Returns count. */
 int64_t complaint_mark_overdue(struct store_db *db, int64_t now_ms);
 

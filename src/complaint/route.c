@@ -1235,11 +1235,57 @@ struct route_example *route_shipped_examples(size_t *n)
 int route_assigned_examples(struct store_db *db, int64_t tenant_id, struct route_example **out,
                             size_t *n)
 {
-        /* Hook: when complaints record the department an officer finally settled on, read
-         * (title + body, that department's code) here for tenant_id. Nothing yet. */
-        (void)db;
-        (void)tenant_id;
+        /* Complaints an officer took on (assigned, answered, closed) ended in the department
+         * that really handles them: (title + body, that department's code), newest first. */
         *out = NULL;
         *n = 0;
+        struct store_stmt *st =
+            store_prepare(db, "SELECT c.title, c.body, d.code FROM complaints c"
+                              " JOIN departments d ON d.id = c.dept_id"
+                              " WHERE c.tenant_id = ? AND c.officer_id IS NOT NULL"
+                              " ORDER BY c.id DESC LIMIT 20000");
+        if (!st)
+                return -1;
+        store_bind_int(st, 1, tenant_id);
+        struct buf text;
+        buf_init(&text, 256 * 1024 * 1024);
+        size_t count = 0;
+        int rc, bad = 0;
+        while ((rc = store_step(st)) == STORE_ROW) {
+                const char *title = store_col_text(st, 0), *body = store_col_text(st, 1),
+                           *label = store_col_text(st, 2);
+                if (!title || !body || !label || strlen(label) >= ROUTE_LABEL_MAX)
+                        continue;
+                /* "title\nbody\0label\0" per example */
+                bad |= buf_printf(&text, "%s\n%s", title, body) | buf_putc(&text, '\0') |
+                       buf_puts(&text, label) | buf_putc(&text, '\0');
+                count++;
+        }
+        store_done(st);
+        if (rc != STORE_DONE || bad) {
+                buf_release(&text);
+                return -1;
+        }
+        if (!count) {
+                buf_release(&text);
+                return 0;
+        }
+        /* One block: the array, then the strings, so one free() releases both. */
+        struct route_example *ex = malloc(count * sizeof(*ex) + text.len);
+        if (!ex) {
+                buf_release(&text);
+                return -1;
+        }
+        char *strings = (char *)(ex + count);
+        memcpy(strings, text.data, text.len);
+        buf_release(&text);
+        for (size_t i = 0; i < count; i++) {
+                ex[i].text = strings;
+                strings += strlen(strings) + 1;
+                ex[i].label = strings;
+                strings += strlen(strings) + 1;
+        }
+        *out = ex;
+        *n = count;
         return 0;
 }

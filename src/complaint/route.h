@@ -77,10 +77,10 @@ struct route_example *route_shipped_examples(size_t *n);
 struct route_example *route_parse_csv(const char *data, size_t len, size_t *n, char *err,
                                       size_t errlen);
 
-/* Officers' final assignments, to learn from when the model is retrained (the complaint
- * the officer placed, with the department it ended in). Not collected yet: returns 0 with
- * *out = NULL and *n = 0. When it is, *out is one malloc'd block as route_parse_csv's.
- * Returns 0 or -1. */
+/* Officers' final assignments, to learn from when the model is retrained: every complaint
+ * an officer took on (title + body) with the code of the department it ended in, newest
+ * first, at most 20,000. *out is one malloc'd block as route_parse_csv's (NULL when there
+ * are none). Returns 0 or -1. */
 int route_assigned_examples(struct store_db *db, int64_t tenant_id, struct route_example **out,
                             size_t *n);
 

@@ -48,8 +48,18 @@ static void watch_deadlines(struct store_db *db, const struct pcrm_config *cfg)
                 log_info("jobs: %lld complaints became overdue", (long long)n);
 }
 
+/* Periodic and long-term tasks get their monthly progress review. */
+static void review_tasks(struct store_db *db, const struct pcrm_config *cfg)
+{
+        (void)cfg;
+        int64_t n = complaint_review_tasks(db, time_now_ms());
+        if (n > 0)
+                log_info("jobs: %lld long-term complaints reviewed", (long long)n);
+}
+
 static const struct job jobs[] = {
     {"watch-deadlines", 60, watch_deadlines},
+    {"review-tasks", 3600, review_tasks},
     {"purge-sessions", 3600, purge_sessions},
     {"purge-login-attempts", 3600, purge_login_attempts},
 };

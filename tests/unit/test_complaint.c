@@ -1469,6 +1469,28 @@ static void test_history_and_audit(void **state)
                          1);
 }
 
+/* Long-term tasks are reviewed monthly until done: one progress_review event per due
+ * review, the next a month later, none for simple complaints or finished ones. */
+static void test_long_term_reviews(void **state)
+{
+        struct fx *f = *state;
+        struct complaint_receipt lt = file_type(f, "SUGGEST-BUS-ROUTE"); /* long_term */
+        struct complaint_receipt simple = file(f);
+        struct complaint c = get(f, lt.receipt_no);
+        int64_t received = c.received_at;
+        complaint_release(&c);
+        int64_t before = events(f, lt.receipt_no), simple_before = events(f, simple.receipt_no);
+        assert_int_equal(complaint_review_tasks(f->db, received + 29 * TIME_MS_PER_DAY), 0);
+        assert_int_equal(complaint_review_tasks(f->db, received + 31 * TIME_MS_PER_DAY), 1);
+        assert_int_equal(events(f, lt.receipt_no), before + 1);
+        assert_int_equal(events(f, simple.receipt_no), simple_before);
+        /* the next review is a month after this one, not again at once */
+        assert_int_equal(complaint_review_tasks(f->db, received + 32 * TIME_MS_PER_DAY), 0);
+        assert_int_equal(complaint_review_tasks(f->db, received + 62 * TIME_MS_PER_DAY), 1);
+        force_state(f, lt.receipt_no, "closed");
+        assert_int_equal(complaint_review_tasks(f->db, received + 200 * TIME_MS_PER_DAY), 0);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1497,6 +1519,7 @@ int main(void)
             T(test_repeats),
             T(test_mark_overdue),
             T(test_history_and_audit),
+            T(test_long_term_reviews),
         };
 #undef T
         return cmocka_run_group_tests(tests, group_setup, group_teardown);

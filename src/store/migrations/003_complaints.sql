@@ -64,6 +64,9 @@ CREATE TABLE complaints (
     grievance_case   TEXT,
     grievance_owner  INTEGER REFERENCES users(id),
     escalated_at     INTEGER,
+    -- Periodic and long-term tasks (주기과제/장기과제) are reviewed every month until done,
+    -- each review a progress notice to the resident.
+    review_at        INTEGER,
     created_at       INTEGER NOT NULL,
     updated_at       INTEGER NOT NULL,
     UNIQUE (tenant_id, receipt_no)
