@@ -434,7 +434,8 @@ void api_complaints_list(struct http_request *req)
             "'extended') AND paused_at IS NULL))"
             " AND (? = 0 OR (due_at <= ? AND status IN ('received','assigned','in_progress',"
             "'extended')))"
-            " ORDER BY due_at, id LIMIT ? OFFSET ?");
+            " AND (CAST(? AS TEXT) IS NULL OR grievance_case = ?)"
+                " ORDER BY due_at, id LIMIT ? OFFSET ?");
         if (!st) {
                 http_reply_error(req, 500, "internal", NULL, "서버 내부 오류가 발생했습니다");
                 return;
@@ -452,6 +453,11 @@ void api_complaints_list(struct http_request *req)
         store_bind_int(st, i++, now);
         store_bind_int(st, i++, today);
         store_bind_int(st, i++, end_of_today);
+        const char *gcase = http_query(req, "grievance_case");
+        if (gcase && !*gcase)
+                gcase = NULL;
+        store_bind_text(st, i++, gcase);
+        store_bind_text(st, i++, gcase);
         store_bind_int(st, i++, (int64_t)limit + 1);
         store_bind_int(st, i, cursor); /* the cursor counts the rows listed before */
         json_t *arr = json_array();

@@ -1387,5 +1387,9 @@ class ComplaintBulkAndGrievanceTest(ComplaintTest):
         self.assertEqual(d["grievance"]["owner_id"], owner)
         self.assertEqual(d["status"], "received")
         self.assertIn("escalate", [h["action"] for h in d["history"]])
+        import urllib.parse
+        case = urllib.parse.quote("해운대로 상습 포트홀")
+        self.assertEqual(self.receipts(cs, "grievance_case=" + case), [receipt])
+        self.assertEqual(self.receipts(cs, "grievance_case=" + urllib.parse.quote("없는 사안")), [])
         self.assertStatus(self.act(self.staff("agent"), receipt, "escalate",
                                    grievance_case="x", officer_id=owner, text="y"), 403)
