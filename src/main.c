@@ -27,7 +27,8 @@ const struct cli_command cli_commands[] = {
      "  --web DIR            the built web UI (default web/dist beside the build)\n\n"
      "Environment: PCRM_BODY_LIMIT, PCRM_THREADS, PCRM_SESSION_IDLE,\n"
      "PCRM_SESSION_ABSOLUTE, PCRM_THROTTLE_FAILURES, PCRM_THROTTLE_WINDOW,\n"
-     "PCRM_COOKIE_SECURE, PCRM_PWHASH, PCRM_LOG_LEVEL (see docs/OPERATIONS.md).\n",
+     "PCRM_COOKIE_SECURE, PCRM_PWHASH, PCRM_PUBLIC_RATE_LIMIT, PCRM_LOG_LEVEL\n"
+     "(see docs/OPERATIONS.md).\n",
      cli_serve},
     {"tenant", "add a tenant (a municipality sharing this installation)",
      "usage: pcrm tenant add --data DIR --code CODE --name NAME\n\n"
