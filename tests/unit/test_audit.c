@@ -22,6 +22,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "auth/actor.h"
 #include "auth/audit.h"
 #include "auth/secret.h"
@@ -31,7 +33,6 @@
 #include "store/db.h"
 #include "store/migrate.h"
 
-#include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,43 +42,12 @@
 #define T0     INT64_C(1790125200000)
 #define MINUTE INT64_C(60000)
 
-static char tmpdir[256];
-static char main_key[512];
-static int db_counter;
-
 /* ---- helpers ---------------------------------------------------------------------- */
-
-static void rm_tree(const char *dir)
-{
-        DIR *d = opendir(dir);
-        if (!d)
-                return;
-        struct dirent *ent;
-        while ((ent = readdir(d))) {
-                if (!strcmp(ent->d_name, ".") || !strcmp(ent->d_name, ".."))
-                        continue;
-                char p[1024];
-                snprintf(p, sizeof(p), "%s/%s", dir, ent->d_name);
-                unlink(p);
-        }
-        closedir(d);
-        rmdir(dir);
-}
-
-static void set_now(int64_t ms)
-{
-        char text[32];
-        snprintf(text, sizeof(text), "%" PRId64, ms);
-        assert_int_equal(setenv("PCRM_FAKE_NOW_MS", text, 1), 0);
-}
 
 static struct store_db *open_fresh(void)
 {
-        char path[512];
         struct store_db *db = NULL;
-        snprintf(path, sizeof(path), "%s/audit-%d.db", tmpdir, ++db_counter);
-        assert_int_equal(store_open(path, &db), STORE_OK);
-        assert_int_equal(store_migrate(db), store_migrations_count);
+        assert_int_equal(tl_open_db("audit", &db), store_migrations_count);
         return db;
 }
 
@@ -89,12 +59,6 @@ static int64_t query_int(struct store_db *db, const char *sql)
         int64_t v = store_col_int(st, 0);
         store_done(st);
         return v;
-}
-
-static void exec_ok(struct store_db *db, const char *sql)
-{
-        if (store_exec(db, sql) != STORE_OK)
-                fail_msg("store_exec(%s): %s", sql, store_errmsg(db));
 }
 
 static struct actor staff(int64_t tenant, int64_t id, const char *name, const char *request_id)
@@ -151,27 +115,13 @@ static void seed(struct store_db *db)
 static int group_setup(void **state)
 {
         (void)state;
-        log_set_level(LOG_ERROR);
-        snprintf(tmpdir, sizeof(tmpdir), "%s/pcrm-test-audit-XXXXXX",
-                 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-        if (!mkdtemp(tmpdir) || sec_init() < 0)
-                return -1;
-        snprintf(main_key, sizeof(main_key), "%s/pcrm.key", tmpdir);
-        return sec_keys_create(main_key) == 0 && sec_keys_load(main_key) == 0 ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-        (void)state;
-        unsetenv("PCRM_FAKE_NOW_MS");
-        rm_tree(tmpdir);
-        return 0;
+        return tl_group_setup("audit");
 }
 
 static int setup(void **state)
 {
         set_now(T0);
-        if (sec_keys_load(main_key) < 0)
+        if (sec_keys_load(tl_key) < 0)
                 return -1;
         *state = open_fresh();
         return 0;
@@ -392,13 +342,13 @@ static void test_other_key_breaks_chain(void **state)
         struct store_db *db = *state;
         seed(db);
         char other[512];
-        snprintf(other, sizeof(other), "%s/other-%d.key", tmpdir, db_counter);
+        snprintf(other, sizeof(other), "%s/other-%d.key", tl_dir, tl_db_count);
         assert_int_equal(sec_keys_create(other), 0);
         assert_int_equal(sec_keys_load(other), 0);
         struct audit_verify_result r;
         assert_int_equal(audit_verify(db, &r), 1);
         assert_int_equal(r.bad_id, 1);
-        assert_int_equal(sec_keys_load(main_key), 0);
+        assert_int_equal(sec_keys_load(tl_key), 0);
         assert_int_equal(audit_verify(db, &r), 0);
         assert_int_equal(r.rows, 9);
 }
@@ -570,5 +520,5 @@ int main(void)
             T(test_list_sees_tampered_rows_as_stored),
         };
 #undef T
-        return cmocka_run_group_tests(tests, group_setup, group_teardown);
+        return cmocka_run_group_tests(tests, group_setup, tl_group_teardown);
 }

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "auth/actor.h"
 #include "auth/apikey.h"
 #include "auth/department.h"
@@ -25,7 +27,6 @@
 #include "store/db.h"
 #include "store/migrate.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -39,10 +40,6 @@
 #define HOUR     (60 * MINUTE)
 #define PASSWORD "종로구청-민원2026!"
 
-static char tmpdir[256];
-static char main_key[512];
-static int db_counter;
-
 struct fx {
         struct store_db *db;
         struct tenant a, b;
@@ -51,33 +48,9 @@ struct fx {
 
 /* ---- helpers ---------------------------------------------------------------------- */
 
-static void rm_tree(const char *dir)
-{
-        DIR *d = opendir(dir);
-        if (!d)
-                return;
-        struct dirent *ent;
-        while ((ent = readdir(d))) {
-                if (!strcmp(ent->d_name, ".") || !strcmp(ent->d_name, ".."))
-                        continue;
-                char p[1024];
-                snprintf(p, sizeof(p), "%s/%s", dir, ent->d_name);
-                unlink(p);
-        }
-        closedir(d);
-        rmdir(dir);
-}
-
-static void set_now(int64_t ms)
-{
-        char text[32];
-        snprintf(text, sizeof(text), "%" PRId64, ms);
-        assert_int_equal(setenv("PCRM_FAKE_NOW_MS", text, 1), 0);
-}
-
 static void tmp_path(char *out, size_t outlen, const char *name)
 {
-        snprintf(out, outlen, "%s/%s", tmpdir, name);
+        snprintf(out, outlen, "%s/%s", tl_dir, name);
 }
 
 static void write_file(const char *path, const char *data, size_t len)
@@ -96,12 +69,6 @@ static int64_t count(struct store_db *db, const char *sql)
         int64_t n = store_col_int(st, 0);
         store_done(st);
         return n;
-}
-
-static void exec_ok(struct store_db *db, const char *sql)
-{
-        if (store_exec(db, sql) != STORE_OK)
-                fail_msg("store_exec(%s): %s", sql, store_errmsg(db));
 }
 
 #define assert_err(rc, e, want_code, want_field)                                                   \
@@ -210,42 +177,21 @@ static void assert_user_equal(const struct user *a, const struct user *b)
 static int group_setup(void **state)
 {
         (void)state;
-        log_set_level(LOG_ERROR);
-        snprintf(tmpdir, sizeof(tmpdir), "%s/pcrm-test-auth-XXXXXX",
-                 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-        if (!mkdtemp(tmpdir) || sec_init() < 0)
-                return -1;
         sec_set_pwhash_level("min");
-        tmp_path(main_key, sizeof(main_key), "pcrm.key");
-        return sec_keys_create(main_key) == 0 && sec_keys_load(main_key) == 0 ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-        (void)state;
-        unsetenv("PCRM_FAKE_NOW_MS");
-        rm_tree(tmpdir);
-        return 0;
+        return tl_group_setup("auth");
 }
 
 static int setup(void **state)
 {
         struct fx *f = calloc(1, sizeof(*f));
-        char path[512], name[64];
-        struct pcrm_error e;
         if (!f)
                 return -1;
         *state = f;
         set_now(T0);
-        if (sec_keys_load(main_key) < 0)
+        if (sec_keys_load(tl_key) < 0 || tl_open_db("auth", &f->db) < 0)
                 return -1;
-        snprintf(name, sizeof(name), "auth-%d.db", ++db_counter);
-        tmp_path(path, sizeof(path), name);
-        if (store_open(path, &f->db) != STORE_OK || store_migrate(f->db) < 0)
-                return -1;
-        struct actor op = cli_actor(NULL);
-        if (tenant_add(f->db, &op, "jongno", "서울특별시 종로구", &f->a, &e) != PCRM_OK ||
-            tenant_add(f->db, &op, "haeundae", "부산광역시 해운대구", &f->b, &e) != PCRM_OK)
+        if (tl_add_tenant(f->db, "jongno", "서울특별시 종로구", &f->a) != PCRM_OK ||
+            tl_add_tenant(f->db, "haeundae", "부산광역시 해운대구", &f->b) != PCRM_OK)
                 return -1;
         f->op_a = cli_actor(&f->a);
         f->op_b = cli_actor(&f->b);
@@ -254,11 +200,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-        struct fx *f = *state;
-        if (f) {
-                store_close(f->db);
-                free(f);
-        }
+        tl_teardown_fx(state);
         set_now(T0);
         return 0;
 }
@@ -370,7 +312,7 @@ static void test_keys_load_accepts_known_key(void **state)
         /* Loading is deterministic; another file gives other keys. */
         assert_int_equal(sec_keys_load(path), 0);
         assert_memory_equal(sec_keys()->audit, first.audit, SEC_KEY_BYTES);
-        assert_int_equal(sec_keys_load(main_key), 0);
+        assert_int_equal(sec_keys_load(tl_key), 0);
         assert_memory_not_equal(sec_keys()->audit, first.audit, SEC_KEY_BYTES);
         assert_memory_not_equal(sec_keys()->field, first.field, SEC_KEY_BYTES);
 }
@@ -1986,5 +1928,5 @@ int main(void)
             T(test_throttle_purge),
         };
 #undef T
-        return cmocka_run_group_tests(tests, group_setup, group_teardown);
+        return cmocka_run_group_tests(tests, group_setup, tl_group_teardown);
 }

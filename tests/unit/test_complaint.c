@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "auth/actor.h"
 #include "auth/department.h"
 #include "auth/secret.h"
@@ -28,7 +30,6 @@
 #include "store/db.h"
 #include "store/migrate.h"
 
-#include <dirent.h>
 #include <inttypes.h>
 #include <regex.h>
 #include <stdio.h>
@@ -42,10 +43,6 @@
 
 #define ROAD    "REPORT-ROAD-DAMAGE" /* 3d = 24 working hours, road-maintenance */
 #define PARKING "REPORT-PARKING"     /* 7d in working days, parking */
-
-static char tmpdir[256];
-static char main_key[512];
-static int db_counter;
 
 struct fx {
         struct store_db *db;
@@ -65,30 +62,7 @@ static int64_t kst(int year, int month, int day, int hour, int minute)
 }
 
 #define T0 kst(2026, 9, 23, 10, 0)
-
-static void rm_tree(const char *dir)
-{
-        DIR *d = opendir(dir);
-        if (!d)
-                return;
-        struct dirent *ent;
-        while ((ent = readdir(d))) {
-                if (!strcmp(ent->d_name, ".") || !strcmp(ent->d_name, ".."))
-                        continue;
-                char p[1024];
-                snprintf(p, sizeof(p), "%s/%s", dir, ent->d_name);
-                unlink(p);
-        }
-        closedir(d);
-        rmdir(dir);
-}
-
-static void set_now(int64_t ms)
-{
-        char text[32];
-        snprintf(text, sizeof(text), "%" PRId64, ms);
-        assert_int_equal(setenv("PCRM_FAKE_NOW_MS", text, 1), 0);
-}
+#define PW "complaint-test-pw"
 
 /* "2026-09-30T10:00:00+09:00", for messages and comparisons that read as dates. */
 static const char *show(int64_t ms, char *buf, size_t len)
@@ -106,35 +80,6 @@ static void check_time(int line, int64_t got, int64_t want)
         if (got != want)
                 fail_msg("line %d: time %s, want %s", line, show(got, g, sizeof(g)),
                          show(want, w, sizeof(w)));
-}
-
-__attribute__((format(printf, 2, 3))) static int64_t qint(struct store_db *db, const char *fmt, ...)
-{
-        char sql[1024];
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(sql, sizeof(sql), fmt, ap);
-        va_end(ap);
-        assert_true(n > 0 && (size_t)n < sizeof(sql));
-        struct store_stmt *st = store_prepare(db, sql);
-        if (!st)
-                fail_msg("prepare %s: %s", sql, store_errmsg(db));
-        assert_int_equal(store_step(st), STORE_ROW);
-        int64_t v = store_col_int(st, 0);
-        store_done(st);
-        return v;
-}
-
-__attribute__((format(printf, 2, 3))) static void qexec(struct store_db *db, const char *fmt, ...)
-{
-        char sql[1024];
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(sql, sizeof(sql), fmt, ap);
-        va_end(ap);
-        assert_true(n > 0 && (size_t)n < sizeof(sql));
-        if (store_exec(db, sql) != STORE_OK)
-                fail_msg("exec %s: %s", sql, store_errmsg(db));
 }
 
 #define assert_err(rc, e, want_code, want_field)                                                   \
@@ -286,83 +231,42 @@ static void force_state(struct fx *f, const char *receipt, const char *status)
 static int group_setup(void **state)
 {
         (void)state;
-        log_set_level(LOG_ERROR);
         sec_set_pwhash_level("min");
-        snprintf(tmpdir, sizeof(tmpdir), "%s/pcrm-test-complaint-XXXXXX",
-                 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-        if (!mkdtemp(tmpdir) || sec_init() < 0)
-                return -1;
-        snprintf(main_key, sizeof(main_key), "%s/pcrm.key", tmpdir);
-        return sec_keys_create(main_key) == 0 && sec_keys_load(main_key) == 0 ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-        (void)state;
-        unsetenv("PCRM_FAKE_NOW_MS");
-        rm_tree(tmpdir);
-        return 0;
-}
-
-static int64_t add_dept(struct store_db *db, const struct actor *op, const char *code,
-                        const char *name)
-{
-        struct department_input in = {.code = code, .name = name, .active = 1};
-        struct department d;
-        struct pcrm_error e = {0};
-        return dept_create(db, op, &in, &d, &e) == PCRM_OK ? d.id : 0;
-}
-
-static int add_user(struct store_db *db, const struct actor *op, const char *username,
-                    const char *display, enum role role, int64_t dept, struct user *out)
-{
-        struct user_input in = {.username = username,
-                                .display_name = display,
-                                .password = "complaint-test-pw",
-                                .role = role,
-                                .dept_set = dept != 0,
-                                .dept_id = dept,
-                                .active = 1};
-        struct pcrm_error e = {0};
-        return user_create(db, op, &in, out, &e);
+        return tl_group_setup("complaint");
 }
 
 static int setup(void **state)
 {
         struct fx *f = calloc(1, sizeof(*f));
-        char path[512];
-        struct pcrm_error e;
         if (!f)
                 return -1;
         *state = f;
         set_now(T0);
-        snprintf(path, sizeof(path), "%s/complaint-%d.db", tmpdir, ++db_counter);
-        if (store_open(path, &f->db) != STORE_OK || store_migrate(f->db) < 0 ||
-            deadline_calendar_seed(f->db) < 0)
+        if (tl_open_db("complaint", &f->db) < 0 || deadline_calendar_seed(f->db) < 0)
                 return -1;
-        struct actor op = {.kind = ACTOR_CLI, .role = ROLE_ADMIN};
-        snprintf(op.name, sizeof(op.name), "%s", "operator");
-        if (tenant_add(f->db, &op, "busan", "부산광역시", &f->a, &e) != PCRM_OK ||
-            tenant_add(f->db, &op, "jongno", "서울특별시 종로구", &f->b, &e) != PCRM_OK)
+        if (tl_add_tenant(f->db, "busan", "부산광역시", &f->a) != PCRM_OK ||
+            tl_add_tenant(f->db, "jongno", "서울특별시 종로구", &f->b) != PCRM_OK)
                 return -1;
-        struct actor op_a = op, op_b = op;
-        op_a.tenant_id = f->a.id;
-        op_b.tenant_id = f->b.id;
-        f->road = add_dept(f->db, &op_a, "road-maintenance", "도로관리과");
-        f->parking = add_dept(f->db, &op_a, "parking", "주차관리과");
-        f->recycle = add_dept(f->db, &op_a, "resource-circulation", "자원순환과");
-        f->road_b = add_dept(f->db, &op_b, "road-maintenance", "도로과");
+        struct actor op_a = tl_operator(f->a.id), op_b = tl_operator(f->b.id);
+        f->road = tl_add_dept(f->db, &op_a, "road-maintenance", "도로관리과", 0);
+        f->parking = tl_add_dept(f->db, &op_a, "parking", "주차관리과", 0);
+        f->recycle = tl_add_dept(f->db, &op_a, "resource-circulation", "자원순환과", 0);
+        f->road_b = tl_add_dept(f->db, &op_b, "road-maintenance", "도로과", 0);
         if (!f->road || !f->parking || !f->recycle || !f->road_b)
                 return -1;
-        if (add_user(f->db, &op_a, "officer", "정하은", ROLE_OFFICER, f->road, &f->u_officer) ||
-            add_user(f->db, &op_a, "officer2", "강예준", ROLE_OFFICER, f->recycle,
-                     &f->u_officer2) ||
-            add_user(f->db, &op_a, "depthead", "최민준", ROLE_DEPT_HEAD, f->road, &f->u_head) ||
-            add_user(f->db, &op_a, "agent", "윤지우", ROLE_AGENT, 0, &f->u_agent) ||
-            add_user(f->db, &op_a, "csmanager", "박지훈", ROLE_CS_MANAGER, 0, &f->u_cs) ||
-            add_user(f->db, &op_a, "privacy", "이서연", ROLE_PRIVACY_OFFICER, 0, &f->u_privacy) ||
-            add_user(f->db, &op_a, "admin", "김도윤", ROLE_ADMIN, 0, &f->u_admin) ||
-            add_user(f->db, &op_b, "officer", "종로담당", ROLE_OFFICER, f->road_b, &f->u_officer_b))
+        if (tl_add_user(f->db, &op_a, "officer", "정하은", PW, ROLE_OFFICER, f->road,
+                        &f->u_officer) ||
+            tl_add_user(f->db, &op_a, "officer2", "강예준", PW, ROLE_OFFICER, f->recycle,
+                        &f->u_officer2) ||
+            tl_add_user(f->db, &op_a, "depthead", "최민준", PW, ROLE_DEPT_HEAD, f->road,
+                        &f->u_head) ||
+            tl_add_user(f->db, &op_a, "agent", "윤지우", PW, ROLE_AGENT, 0, &f->u_agent) ||
+            tl_add_user(f->db, &op_a, "csmanager", "박지훈", PW, ROLE_CS_MANAGER, 0, &f->u_cs) ||
+            tl_add_user(f->db, &op_a, "privacy", "이서연", PW, ROLE_PRIVACY_OFFICER, 0,
+                        &f->u_privacy) ||
+            tl_add_user(f->db, &op_a, "admin", "김도윤", PW, ROLE_ADMIN, 0, &f->u_admin) ||
+            tl_add_user(f->db, &op_b, "officer", "종로담당", PW, ROLE_OFFICER, f->road_b,
+                        &f->u_officer_b))
                 return -1;
         f->officer = actor_of(&f->u_officer, &f->a);
         f->officer2 = actor_of(&f->u_officer2, &f->a);
@@ -378,16 +282,6 @@ static int setup(void **state)
         return complaint_types_seed(f->db, f->a.id) > 0 && complaint_types_seed(f->db, f->b.id) > 0
                    ? 0
                    : -1;
-}
-
-static int teardown(void **state)
-{
-        struct fx *f = *state;
-        if (f) {
-                store_close(f->db);
-                free(f);
-        }
-        return 0;
 }
 
 /* ---- intake ----------------------------------------------------------------------- */
@@ -1493,7 +1387,7 @@ static void test_long_term_reviews(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, tl_teardown_fx)
         const struct CMUnitTest tests[] = {
             T(test_intake_public),
             T(test_intake_days_period),
@@ -1522,5 +1416,5 @@ int main(void)
             T(test_long_term_reviews),
         };
 #undef T
-        return cmocka_run_group_tests(tests, group_setup, group_teardown);
+        return cmocka_run_group_tests(tests, group_setup, tl_group_teardown);
 }

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "auth/actor.h"
 #include "auth/department.h"
 #include "auth/secret.h"
@@ -26,16 +28,11 @@
 #include "store/db.h"
 #include "store/migrate.h"
 
-#include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static char tmpdir[256];
-static char main_key[512];
-static int db_counter;
 
 struct fx {
         struct store_db *db;
@@ -51,64 +48,6 @@ static int64_t kst(int year, int month, int day, int hour, int minute)
 }
 
 #define T0 kst(2026, 9, 23, 10, 0)
-
-static void set_now(int64_t ms)
-{
-        char text[32];
-        snprintf(text, sizeof(text), "%" PRId64, ms);
-        assert_int_equal(setenv("PCRM_FAKE_NOW_MS", text, 1), 0);
-}
-
-static void rm_tree(const char *dir)
-{
-        DIR *d = opendir(dir);
-        if (!d)
-                return;
-        struct dirent *ent;
-        while ((ent = readdir(d))) {
-                if (!strcmp(ent->d_name, ".") || !strcmp(ent->d_name, ".."))
-                        continue;
-                char p[1024];
-                snprintf(p, sizeof(p), "%s/%s", dir, ent->d_name);
-                unlink(p);
-        }
-        closedir(d);
-        rmdir(dir);
-}
-
-__attribute__((format(printf, 2, 3))) static int64_t qint(struct store_db *db, const char *fmt, ...)
-{
-        char sql[1024];
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(sql, sizeof(sql), fmt, ap);
-        va_end(ap);
-        assert_true(n > 0 && (size_t)n < sizeof(sql));
-        struct store_stmt *st = store_prepare(db, sql);
-        if (!st)
-                fail_msg("prepare %s: %s", sql, store_errmsg(db));
-        assert_int_equal(store_step(st), STORE_ROW);
-        int64_t v = store_col_int(st, 0);
-        store_done(st);
-        return v;
-}
-
-__attribute__((format(printf, 4, 5))) static void qtext(struct store_db *db, char *out,
-                                                        size_t outlen, const char *fmt, ...)
-{
-        char sql[1024];
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(sql, sizeof(sql), fmt, ap);
-        va_end(ap);
-        assert_true(n > 0 && (size_t)n < sizeof(sql));
-        struct store_stmt *st = store_prepare(db, sql);
-        if (!st)
-                fail_msg("prepare %s: %s", sql, store_errmsg(db));
-        assert_int_equal(store_step(st), STORE_ROW);
-        store_col_copy(st, 0, out, outlen);
-        store_done(st);
-}
 
 static void slurp(FILE *fp, char *out, size_t outlen)
 {
@@ -144,66 +83,28 @@ static struct complaint get(struct fx *f, const char *receipt)
 static int group_setup(void **state)
 {
         (void)state;
-        log_set_level(LOG_ERROR);
         sec_set_pwhash_level("min");
-        snprintf(tmpdir, sizeof(tmpdir), "%s/pcrm-test-cimport-XXXXXX",
-                 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-        if (!mkdtemp(tmpdir) || sec_init() < 0)
-                return -1;
-        snprintf(main_key, sizeof(main_key), "%s/pcrm.key", tmpdir);
-        return sec_keys_create(main_key) == 0 && sec_keys_load(main_key) == 0 ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-        (void)state;
-        unsetenv("PCRM_FAKE_NOW_MS");
-        rm_tree(tmpdir);
-        return 0;
-}
-
-static int64_t add_dept(struct store_db *db, const struct actor *op, const char *code,
-                        const char *name)
-{
-        struct department_input in = {.code = code, .name = name, .active = 1};
-        struct department d;
-        struct pcrm_error e = {0};
-        return dept_create(db, op, &in, &d, &e) == PCRM_OK ? d.id : 0;
+        return tl_group_setup("cimport");
 }
 
 static int setup(void **state)
 {
         struct fx *f = calloc(1, sizeof(*f));
-        char path[512];
-        struct pcrm_error e;
         if (!f)
                 return -1;
         *state = f;
         set_now(T0);
-        snprintf(path, sizeof(path), "%s/cimport-%d.db", tmpdir, ++db_counter);
-        if (store_open(path, &f->db) != STORE_OK || store_migrate(f->db) < 0 ||
-            deadline_calendar_seed(f->db) < 0)
+        if (tl_open_db("cimport", &f->db) < 0 || deadline_calendar_seed(f->db) < 0)
                 return -1;
-        f->op = (struct actor){.kind = ACTOR_CLI, .role = ROLE_ADMIN};
-        snprintf(f->op.name, sizeof(f->op.name), "%s", "operator");
-        if (tenant_add(f->db, &f->op, "haeundae", "부산광역시 해운대구", &f->a, &e) != PCRM_OK)
+        f->op = tl_operator(0);
+        if (tl_add_tenant(f->db, "haeundae", "부산광역시 해운대구", &f->a) != PCRM_OK)
                 return -1;
         f->op.tenant_id = f->a.id;
-        f->road = add_dept(f->db, &f->op, "road-maintenance", "도로관리과");
-        f->parking = add_dept(f->db, &f->op, "parking", "주차관리과");
+        f->road = tl_add_dept(f->db, &f->op, "road-maintenance", "도로관리과", 0);
+        f->parking = tl_add_dept(f->db, &f->op, "parking", "주차관리과", 0);
         if (!f->road || !f->parking)
                 return -1;
         return complaint_types_seed(f->db, f->a.id) > 0 ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-        struct fx *f = *state;
-        if (f) {
-                store_close(f->db);
-                free(f);
-        }
-        return 0;
 }
 
 #define HEADER                                                                                     \
@@ -427,7 +328,7 @@ static void test_import_file_errors(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, tl_teardown_fx)
         const struct CMUnitTest tests[] = {
             T(test_import_history),
             T(test_import_again_changes_nothing),
@@ -436,5 +337,5 @@ int main(void)
             T(test_import_file_errors),
         };
 #undef T
-        return cmocka_run_group_tests(tests, group_setup, group_teardown);
+        return cmocka_run_group_tests(tests, group_setup, tl_group_teardown);
 }

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "auth/actor.h"
 #include "auth/audit.h"
 #include "auth/secret.h"
@@ -24,7 +26,6 @@
 #include "store/db.h"
 #include "store/migrate.h"
 
-#include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,10 +34,6 @@
 
 #define T0     INT64_C(1790125200000) /* 2026-09-23T10:00:00+09:00 */
 #define MINUTE INT64_C(60000)
-
-static char tmpdir[256];
-static char main_key[512];
-static int db_counter;
 
 struct fx {
         struct store_db *db;
@@ -53,55 +50,6 @@ static const char *const channels[] = {"sms", "email", "phone", "mail"};
 #define N_CHANNELS (sizeof(channels) / sizeof(channels[0]))
 
 /* ---- helpers ---------------------------------------------------------------------- */
-
-static void rm_tree(const char *dir)
-{
-        DIR *d = opendir(dir);
-        if (!d)
-                return;
-        struct dirent *ent;
-        while ((ent = readdir(d))) {
-                if (!strcmp(ent->d_name, ".") || !strcmp(ent->d_name, ".."))
-                        continue;
-                char p[1024];
-                snprintf(p, sizeof(p), "%s/%s", dir, ent->d_name);
-                unlink(p);
-        }
-        closedir(d);
-        rmdir(dir);
-}
-
-static void set_now(int64_t ms)
-{
-        char text[32];
-        snprintf(text, sizeof(text), "%" PRId64, ms);
-        assert_int_equal(setenv("PCRM_FAKE_NOW_MS", text, 1), 0);
-}
-
-__attribute__((format(printf, 2, 3))) static int64_t qint(struct store_db *db, const char *fmt, ...)
-{
-        char sql[1024];
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(sql, sizeof(sql), fmt, ap);
-        va_end(ap);
-        assert_true(n > 0 && (size_t)n < sizeof(sql));
-        struct store_stmt *st = store_prepare(db, sql);
-        if (!st)
-                fail_msg("prepare %s: %s", sql, store_errmsg(db));
-        assert_int_equal(store_step(st), STORE_ROW);
-        int64_t v = store_col_int(st, 0);
-        store_done(st);
-        return v;
-}
-
-static struct actor staff(const struct tenant *t, int64_t id, const char *name)
-{
-        struct actor a = {.kind = ACTOR_USER, .tenant_id = t->id, .id = id, .role = ROLE_AGENT};
-        snprintf(a.tenant_code, sizeof(a.tenant_code), "%s", t->code);
-        snprintf(a.name, sizeof(a.name), "%s", name);
-        return a;
-}
 
 static int64_t add_customer(struct store_db *db, int64_t tenant_id, const char *name,
                             const char *mobile)
@@ -141,56 +89,24 @@ static int64_t consent_audits(struct fx *f)
 static int group_setup(void **state)
 {
         (void)state;
-        log_set_level(LOG_ERROR);
-        snprintf(tmpdir, sizeof(tmpdir), "%s/pcrm-test-consent-XXXXXX",
-                 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-        if (!mkdtemp(tmpdir) || sec_init() < 0)
-                return -1;
-        snprintf(main_key, sizeof(main_key), "%s/pcrm.key", tmpdir);
-        return sec_keys_create(main_key) == 0 && sec_keys_load(main_key) == 0 ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-        (void)state;
-        unsetenv("PCRM_FAKE_NOW_MS");
-        rm_tree(tmpdir);
-        return 0;
+        return tl_group_setup("consent");
 }
 
 static int setup(void **state)
 {
         struct fx *f = calloc(1, sizeof(*f));
-        char path[512];
-        struct pcrm_error e;
         if (!f)
                 return -1;
         *state = f;
         set_now(T0);
-        snprintf(path, sizeof(path), "%s/consent-%d.db", tmpdir, ++db_counter);
-        if (store_open(path, &f->db) != STORE_OK || store_migrate(f->db) < 0)
+        if (tl_open_db("consent", &f->db) < 0 || tl_add_tenants(f->db, &f->a, &f->b) != PCRM_OK)
                 return -1;
-        struct actor op = {.kind = ACTOR_CLI, .role = ROLE_ADMIN};
-        snprintf(op.name, sizeof(op.name), "%s", "operator");
-        if (tenant_add(f->db, &op, "haeundae", "부산광역시 해운대구", &f->a, &e) != PCRM_OK ||
-            tenant_add(f->db, &op, "jongno", "서울특별시 종로구", &f->b, &e) != PCRM_OK)
-                return -1;
-        f->staff_a = staff(&f->a, 11, "kim.sangdam");
-        f->staff_b = staff(&f->b, 21, "park.sangdam");
+        f->staff_a = tl_staff(&f->a, 11, "kim.sangdam", ROLE_AGENT);
+        f->staff_b = tl_staff(&f->b, 21, "park.sangdam", ROLE_AGENT);
         f->minjun = add_customer(f->db, f->a.id, "김민준", "010-1234-5678");
         f->seoyeon = add_customer(f->db, f->a.id, "이서연", "010-2345-6789");
         f->jihoon = add_customer(f->db, f->a.id, "박지훈", "010-3456-7890");
         f->foreign = add_customer(f->db, f->b.id, "최유진", "010-4567-8901");
-        return 0;
-}
-
-static int teardown(void **state)
-{
-        struct fx *f = *state;
-        if (f) {
-                store_close(f->db);
-                free(f);
-        }
         return 0;
 }
 
@@ -529,7 +445,7 @@ static void test_every_record_audited(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, tl_teardown_fx)
         const struct CMUnitTest tests[] = {
             T(test_lists),
             T(test_complaint_handling_always_allowed),
@@ -543,5 +459,5 @@ int main(void)
             T(test_every_record_audited),
         };
 #undef T
-        return cmocka_run_group_tests(tests, group_setup, group_teardown);
+        return cmocka_run_group_tests(tests, group_setup, tl_group_teardown);
 }

@@ -22,6 +22,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "base/log.h"
 #include "base/time.h"
 #include "cli/cli.h"
@@ -29,7 +31,6 @@
 #include "store/db.h"
 #include "store/migrate.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -38,7 +39,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char tmpdir[256];
 static struct deadline_calendar *shipped;
 
 static int64_t at(const char *iso)
@@ -484,16 +484,10 @@ static void test_period_format_edges(void **state)
 static int open_db(const char *name, int migrate, struct store_db **db)
 {
         char path[512];
-        snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+        snprintf(path, sizeof(path), "%s/%s", tl_dir, name);
         if (store_open(path, db) != STORE_OK)
                 return -1;
         return migrate ? (store_migrate(*db) < 0 ? -1 : 0) : 0;
-}
-
-static void exec_ok(struct store_db *db, const char *sql)
-{
-        if (store_exec(db, sql) != STORE_OK)
-                fail_msg("%s: %s", sql, store_errmsg(db));
 }
 
 static int64_t due_with(struct deadline_calendar *cal, const char *received, const char *period)
@@ -699,7 +693,7 @@ static void test_cli_with_data_dir(void **state)
 {
         (void)state;
         char dir[512], dbfile[600], out[4096], err[4096];
-        snprintf(dir, sizeof(dir), "%s/data", tmpdir);
+        snprintf(dir, sizeof(dir), "%s/data", tl_dir);
         const char *init_args[] = {"init", "--data", dir};
         if (run_cli(&init_cmd, out, sizeof(out), err, sizeof(err), 3, init_args) != CLI_OK)
                 fail_msg("pcrm init failed: %s", err);
@@ -732,34 +726,10 @@ static void test_cli_with_data_dir(void **state)
 
 /* ---- fixture --------------------------------------------------------------------- */
 
-static void rm_tree(const char *dir)
-{
-        DIR *d = opendir(dir);
-        if (!d)
-                return;
-        struct dirent *ent;
-        while ((ent = readdir(d))) {
-                if (!strcmp(ent->d_name, ".") || !strcmp(ent->d_name, ".."))
-                        continue;
-                char p[1024];
-                struct stat sb;
-                snprintf(p, sizeof(p), "%s/%s", dir, ent->d_name);
-                if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
-                        rm_tree(p);
-                else
-                        unlink(p);
-        }
-        closedir(d);
-        rmdir(dir);
-}
-
 static int group_setup(void **state)
 {
         (void)state;
-        log_set_level(LOG_ERROR);
-        snprintf(tmpdir, sizeof(tmpdir), "%s/pcrm-test-deadline-XXXXXX",
-                 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-        if (!mkdtemp(tmpdir))
+        if (tl_make_dir("deadline") < 0)
                 return -1;
         shipped = deadline_calendar_shipped();
         return shipped ? 0 : -1;
@@ -769,7 +739,7 @@ static int group_teardown(void **state)
 {
         (void)state;
         deadline_calendar_free(shipped);
-        rm_tree(tmpdir);
+        tl_rm_tree(tl_dir);
         return 0;
 }
 

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "auth/actor.h"
 #include "auth/audit.h"
 #include "auth/secret.h"
@@ -26,7 +28,6 @@
 #include "store/db.h"
 #include "store/migrate.h"
 
-#include <dirent.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
@@ -36,10 +37,6 @@
 #include <unistd.h>
 
 #define T0 INT64_C(1790125200000) /* 2026-09-23T10:00:00+09:00 */
-
-static char tmpdir[256];
-static char main_key[512];
-static int db_counter;
 
 struct fx {
         struct store_db *db;
@@ -64,81 +61,6 @@ static const char residents_csv[] =
     "A-005,최유진,,잘못된 주소,02-123,010-12,not-an-email,,전화\n";
 
 /* ---- helpers ---------------------------------------------------------------------- */
-
-static void rm_tree(const char *dir)
-{
-        DIR *d = opendir(dir);
-        if (!d)
-                return;
-        struct dirent *ent;
-        while ((ent = readdir(d))) {
-                if (!strcmp(ent->d_name, ".") || !strcmp(ent->d_name, ".."))
-                        continue;
-                char p[1024];
-                snprintf(p, sizeof(p), "%s/%s", dir, ent->d_name);
-                unlink(p);
-        }
-        closedir(d);
-        rmdir(dir);
-}
-
-static void set_now(int64_t ms)
-{
-        char text[32];
-        snprintf(text, sizeof(text), "%" PRId64, ms);
-        assert_int_equal(setenv("PCRM_FAKE_NOW_MS", text, 1), 0);
-}
-
-__attribute__((format(printf, 2, 3))) static int64_t qint(struct store_db *db, const char *fmt, ...)
-{
-        char sql[1024];
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(sql, sizeof(sql), fmt, ap);
-        va_end(ap);
-        assert_true(n > 0 && (size_t)n < sizeof(sql));
-        struct store_stmt *st = store_prepare(db, sql);
-        if (!st)
-                fail_msg("prepare %s: %s", sql, store_errmsg(db));
-        assert_int_equal(store_step(st), STORE_ROW);
-        int64_t v = store_col_int(st, 0);
-        store_done(st);
-        return v;
-}
-
-__attribute__((format(printf, 4, 5))) static bool qtext(struct store_db *db, char *out,
-                                                        size_t outlen, const char *fmt, ...)
-{
-        char sql[1024];
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(sql, sizeof(sql), fmt, ap);
-        va_end(ap);
-        assert_true(n > 0 && (size_t)n < sizeof(sql));
-        struct store_stmt *st = store_prepare(db, sql);
-        if (!st)
-                fail_msg("prepare %s: %s", sql, store_errmsg(db));
-        assert_int_equal(store_step(st), STORE_ROW);
-        bool null = store_col_is_null(st, 0);
-        store_col_copy(st, 0, out, outlen);
-        store_done(st);
-        return null;
-}
-
-static void exec_ok(struct store_db *db, const char *sql)
-{
-        if (store_exec(db, sql) != STORE_OK)
-                fail_msg("store_exec(%s): %s", sql, store_errmsg(db));
-}
-
-static struct actor staff(const struct tenant *t, int64_t id, const char *name)
-{
-        struct actor a = {
-            .kind = ACTOR_USER, .tenant_id = t->id, .id = id, .role = ROLE_CS_MANAGER};
-        snprintf(a.tenant_code, sizeof(a.tenant_code), "%s", t->code);
-        snprintf(a.name, sizeof(a.name), "%s", name);
-        return a;
-}
 
 static int64_t count(struct fx *f, const char *table)
 {
@@ -201,52 +123,20 @@ static void check_stats(const char *what, const struct import_stats *got,
 static int group_setup(void **state)
 {
         (void)state;
-        log_set_level(LOG_ERROR);
-        snprintf(tmpdir, sizeof(tmpdir), "%s/pcrm-test-import-XXXXXX",
-                 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-        if (!mkdtemp(tmpdir) || sec_init() < 0)
-                return -1;
-        snprintf(main_key, sizeof(main_key), "%s/pcrm.key", tmpdir);
-        return sec_keys_create(main_key) == 0 && sec_keys_load(main_key) == 0 ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-        (void)state;
-        unsetenv("PCRM_FAKE_NOW_MS");
-        rm_tree(tmpdir);
-        return 0;
+        return tl_group_setup("import");
 }
 
 static int setup(void **state)
 {
         struct fx *f = calloc(1, sizeof(*f));
-        char path[512];
-        struct pcrm_error e;
         if (!f)
                 return -1;
         *state = f;
         set_now(T0);
-        snprintf(path, sizeof(path), "%s/import-%d.db", tmpdir, ++db_counter);
-        if (store_open(path, &f->db) != STORE_OK || store_migrate(f->db) < 0)
+        if (tl_open_db("import", &f->db) < 0 || tl_add_tenants(f->db, &f->a, &f->b) != PCRM_OK)
                 return -1;
-        struct actor op = {.kind = ACTOR_CLI, .role = ROLE_ADMIN};
-        snprintf(op.name, sizeof(op.name), "%s", "operator");
-        if (tenant_add(f->db, &op, "haeundae", "부산광역시 해운대구", &f->a, &e) != PCRM_OK ||
-            tenant_add(f->db, &op, "jongno", "서울특별시 종로구", &f->b, &e) != PCRM_OK)
-                return -1;
-        f->staff_a = staff(&f->a, 11, "kim.minwon");
-        f->staff_b = staff(&f->b, 21, "park.minwon");
-        return 0;
-}
-
-static int teardown(void **state)
-{
-        struct fx *f = *state;
-        if (f) {
-                store_close(f->db);
-                free(f);
-        }
+        f->staff_a = tl_staff(&f->a, 11, "kim.minwon", ROLE_CS_MANAGER);
+        f->staff_b = tl_staff(&f->b, 21, "park.minwon", ROLE_CS_MANAGER);
         return 0;
 }
 
@@ -793,7 +683,7 @@ static void test_quality_json_shape(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, tl_teardown_fx)
         const struct CMUnitTest tests[] = {
             T(test_import_residents),
             T(test_reimport_changes_nothing),
@@ -808,5 +698,5 @@ int main(void)
             T(test_quality_json_shape),
         };
 #undef T
-        return cmocka_run_group_tests(tests, group_setup, group_teardown);
+        return cmocka_run_group_tests(tests, group_setup, tl_group_teardown);
 }

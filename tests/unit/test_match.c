@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "auth/actor.h"
 #include "auth/audit.h"
 #include "auth/secret.h"
@@ -23,7 +25,6 @@
 #include "store/db.h"
 #include "store/migrate.h"
 
-#include <dirent.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -40,10 +41,6 @@
 #define ADDR_1001 "부산광역시 해운대구 해운대로 123, 101동 1001호"
 #define ADDR_1002 "부산광역시 해운대구 해운대로 123, 101동 1002호"
 
-static char tmpdir[256];
-static char main_key[512];
-static int db_counter;
-
 struct fx {
         struct store_db *db;
         struct tenant a, b;
@@ -51,62 +48,6 @@ struct fx {
 };
 
 /* ---- helpers ---------------------------------------------------------------------- */
-
-static void rm_tree(const char *dir)
-{
-        DIR *d = opendir(dir);
-        if (!d)
-                return;
-        struct dirent *ent;
-        while ((ent = readdir(d))) {
-                if (!strcmp(ent->d_name, ".") || !strcmp(ent->d_name, ".."))
-                        continue;
-                char p[1024];
-                snprintf(p, sizeof(p), "%s/%s", dir, ent->d_name);
-                unlink(p);
-        }
-        closedir(d);
-        rmdir(dir);
-}
-
-static void set_now(int64_t ms)
-{
-        char text[32];
-        snprintf(text, sizeof(text), "%" PRId64, ms);
-        assert_int_equal(setenv("PCRM_FAKE_NOW_MS", text, 1), 0);
-}
-
-__attribute__((format(printf, 2, 3))) static int64_t qint(struct store_db *db, const char *fmt, ...)
-{
-        char sql[1024];
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(sql, sizeof(sql), fmt, ap);
-        va_end(ap);
-        assert_true(n > 0 && (size_t)n < sizeof(sql));
-        struct store_stmt *st = store_prepare(db, sql);
-        if (!st)
-                fail_msg("prepare %s: %s", sql, store_errmsg(db));
-        assert_int_equal(store_step(st), STORE_ROW);
-        int64_t v = store_col_int(st, 0);
-        store_done(st);
-        return v;
-}
-
-static void exec_ok(struct store_db *db, const char *sql)
-{
-        if (store_exec(db, sql) != STORE_OK)
-                fail_msg("store_exec(%s): %s", sql, store_errmsg(db));
-}
-
-static struct actor staff(const struct tenant *t, int64_t id, const char *name)
-{
-        struct actor a = {
-            .kind = ACTOR_USER, .tenant_id = t->id, .id = id, .role = ROLE_CS_MANAGER};
-        snprintf(a.tenant_code, sizeof(a.tenant_code), "%s", t->code);
-        snprintf(a.name, sizeof(a.name), "%s", name);
-        return a;
-}
 
 /*
  * A candidate as the database holds it: the record cleansed and copied into a struct
@@ -152,52 +93,20 @@ static int64_t add_customer(struct fx *f, int64_t tenant_id, const struct custom
 static int group_setup(void **state)
 {
         (void)state;
-        log_set_level(LOG_ERROR);
-        snprintf(tmpdir, sizeof(tmpdir), "%s/pcrm-test-match-XXXXXX",
-                 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-        if (!mkdtemp(tmpdir) || sec_init() < 0)
-                return -1;
-        snprintf(main_key, sizeof(main_key), "%s/pcrm.key", tmpdir);
-        return sec_keys_create(main_key) == 0 && sec_keys_load(main_key) == 0 ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-        (void)state;
-        unsetenv("PCRM_FAKE_NOW_MS");
-        rm_tree(tmpdir);
-        return 0;
+        return tl_group_setup("match");
 }
 
 static int setup(void **state)
 {
         struct fx *f = calloc(1, sizeof(*f));
-        char path[512];
-        struct pcrm_error e;
         if (!f)
                 return -1;
         *state = f;
         set_now(T0);
-        snprintf(path, sizeof(path), "%s/match-%d.db", tmpdir, ++db_counter);
-        if (store_open(path, &f->db) != STORE_OK || store_migrate(f->db) < 0)
+        if (tl_open_db("match", &f->db) < 0 || tl_add_tenants(f->db, &f->a, &f->b) != PCRM_OK)
                 return -1;
-        struct actor op = {.kind = ACTOR_CLI, .role = ROLE_ADMIN};
-        snprintf(op.name, sizeof(op.name), "%s", "operator");
-        if (tenant_add(f->db, &op, "haeundae", "부산광역시 해운대구", &f->a, &e) != PCRM_OK ||
-            tenant_add(f->db, &op, "jongno", "서울특별시 종로구", &f->b, &e) != PCRM_OK)
-                return -1;
-        f->staff_a = staff(&f->a, 11, "kim.minwon");
-        f->staff_b = staff(&f->b, 21, "park.minwon");
-        return 0;
-}
-
-static int teardown(void **state)
-{
-        struct fx *f = *state;
-        if (f) {
-                store_close(f->db);
-                free(f);
-        }
+        f->staff_a = tl_staff(&f->a, 11, "kim.minwon", ROLE_CS_MANAGER);
+        f->staff_b = tl_staff(&f->b, 21, "park.minwon", ROLE_CS_MANAGER);
         return 0;
 }
 
@@ -399,8 +308,8 @@ static const struct {
 
 static enum verdict verdict_of(const struct match_result *r, const struct match_weights *w)
 {
-        static const enum verdict of[] = {[MATCH_NEW] = NEW, [MATCH_REVIEW] = REVIEW,
-                                          [MATCH_LINK] = LINK, [MATCH_VETO] = VETO};
+        static const enum verdict of[] = {
+            [MATCH_NEW] = NEW, [MATCH_REVIEW] = REVIEW, [MATCH_LINK] = LINK, [MATCH_VETO] = VETO};
         return of[match_decide(r, w)];
 }
 
@@ -542,8 +451,8 @@ static void test_rule_names_and_slots(void **state)
 {
         (void)state;
         static const char *const want[] = {
-            "name_exact", "name_similar",   "mobile",          "phone", "email", "birth", "address",
-            "household",  "mobile_differs", "address_differs", "upper", "lower"};
+            "name_exact", "name_similar", "mobile",         "phone",           "email", "birth",
+            "address",    "household",    "mobile_differs", "address_differs", "upper", "lower"};
         struct match_weights w;
         match_default_weights(&w);
         size_t n = 0;
@@ -731,7 +640,7 @@ static void test_candidates_by_blocking_keys(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, tl_teardown_fx)
         const struct CMUnitTest tests[] = {
             T(test_name_similar),
             T(test_score_vetoes_and_sums),
@@ -745,5 +654,5 @@ int main(void)
             T(test_candidates_by_blocking_keys),
         };
 #undef T
-        return cmocka_run_group_tests(tests, group_setup, group_teardown);
+        return cmocka_run_group_tests(tests, group_setup, tl_group_teardown);
 }

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "auth/actor.h"
 #include "auth/secret.h"
 #include "auth/tenant.h"
@@ -22,7 +24,6 @@
 #include "store/db.h"
 #include "store/migrate.h"
 
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,30 +31,11 @@
 #include <time.h>
 #include <unistd.h>
 
-static char tmpdir[256];
-static int db_counter;
 static struct route_example *shipped;
 static size_t nshipped;
 static struct route_model *full; /* trained on every shipped example */
 
 /* ---- helpers ---------------------------------------------------------------------- */
-
-static void rm_tree(const char *dir)
-{
-        DIR *d = opendir(dir);
-        if (!d)
-                return;
-        struct dirent *ent;
-        while ((ent = readdir(d))) {
-                if (!strcmp(ent->d_name, ".") || !strcmp(ent->d_name, ".."))
-                        continue;
-                char p[1024];
-                snprintf(p, sizeof(p), "%s/%s", dir, ent->d_name);
-                unlink(p);
-        }
-        closedir(d);
-        rmdir(dir);
-}
 
 struct fx {
         struct store_db *db;
@@ -63,43 +45,20 @@ struct fx {
 static int setup(void **state)
 {
         struct fx *f = calloc(1, sizeof(*f));
-        char path[512];
-        struct pcrm_error e;
         if (!f)
                 return -1;
         *state = f;
-        snprintf(path, sizeof(path), "%s/route-%d.db", tmpdir, ++db_counter);
-        if (store_open(path, &f->db) != STORE_OK || store_migrate(f->db) < 0)
+        if (tl_open_db("route", &f->db) < 0 ||
+            tl_add_tenant(f->db, "busan", "부산광역시", &f->a) != PCRM_OK ||
+            tl_add_tenant(f->db, "haeundae", "부산광역시 해운대구", &f->b) != PCRM_OK)
                 return -1;
-        struct actor op = {.kind = ACTOR_CLI, .role = ROLE_ADMIN};
-        snprintf(op.name, sizeof(op.name), "%s", "operator");
-        if (tenant_add(f->db, &op, "busan", "부산광역시", &f->a, &e) != PCRM_OK ||
-            tenant_add(f->db, &op, "haeundae", "부산광역시 해운대구", &f->b, &e) != PCRM_OK)
-                return -1;
-        return 0;
-}
-
-static int teardown(void **state)
-{
-        struct fx *f = *state;
-        if (f) {
-                store_close(f->db);
-                free(f);
-        }
         return 0;
 }
 
 static int group_setup(void **state)
 {
         (void)state;
-        log_set_level(LOG_ERROR);
-        snprintf(tmpdir, sizeof(tmpdir), "%s/pcrm-test-route-XXXXXX",
-                 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-        char key[512];
-        if (!mkdtemp(tmpdir) || sec_init() < 0)
-                return -1;
-        snprintf(key, sizeof(key), "%s/pcrm.key", tmpdir);
-        if (sec_keys_create(key) != 0 || sec_keys_load(key) != 0)
+        if (tl_group_setup("route") < 0)
                 return -1;
         shipped = route_shipped_examples(&nshipped);
         full = shipped ? route_train(shipped, nshipped) : NULL;
@@ -108,11 +67,9 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
-        (void)state;
         route_model_free(full);
         free(shipped);
-        rm_tree(tmpdir);
-        return 0;
+        return tl_group_teardown(state);
 }
 
 /* The model text stored for a tenant, malloc'd. */
@@ -127,12 +84,6 @@ static char *stored_model(struct store_db *db, int64_t tenant_id)
         store_done(st);
         assert_non_null(text);
         return text;
-}
-
-static void exec_ok(struct store_db *db, const char *sql)
-{
-        if (store_exec(db, sql) != STORE_OK)
-                fail_msg("store_exec(%s): %s", sql, store_errmsg(db));
 }
 
 /* ---- the shipped examples --------------------------------------------------------- */
@@ -657,18 +608,18 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_shipped_examples),
-            cmocka_unit_test_setup_teardown(test_train_deterministic, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_train_deterministic, setup, tl_teardown_fx),
             cmocka_unit_test(test_train_edges),
             cmocka_unit_test(test_obvious_sentences),
             cmocka_unit_test(test_scores_and_top_k),
             cmocka_unit_test(test_nothing_to_go_on),
             cmocka_unit_test(test_folding),
-            cmocka_unit_test_setup_teardown(test_save_load, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_damaged_model, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_cache, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_save_load, setup, tl_teardown_fx),
+            cmocka_unit_test_setup_teardown(test_damaged_model, setup, tl_teardown_fx),
+            cmocka_unit_test_setup_teardown(test_cache, setup, tl_teardown_fx),
             cmocka_unit_test(test_parse_csv),
             cmocka_unit_test(test_held_out_accuracy),
-            cmocka_unit_test_setup_teardown(test_assigned_examples_hook, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_assigned_examples_hook, setup, tl_teardown_fx),
         };
         return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -8,19 +8,19 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "base/embed.h"
 #include "base/log.h"
 #include "store/db.h"
 #include "store/migrate.h"
 
-#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static char tmpdir[256];
 static int db_counter;
 
 struct fixture {
@@ -28,36 +28,16 @@ struct fixture {
         struct store_db *db;
 };
 
-static void rm_tree(const char *dir)
-{
-        DIR *d = opendir(dir);
-        if (!d)
-                return;
-        struct dirent *ent;
-        while ((ent = readdir(d))) {
-                if (!strcmp(ent->d_name, ".") || !strcmp(ent->d_name, ".."))
-                        continue;
-                char p[1024];
-                snprintf(p, sizeof(p), "%s/%s", dir, ent->d_name);
-                unlink(p);
-        }
-        closedir(d);
-        rmdir(dir);
-}
-
 static int group_setup(void **state)
 {
         (void)state;
-        log_set_level(LOG_ERROR);
-        snprintf(tmpdir, sizeof(tmpdir), "%s/pcrm-test-store-XXXXXX",
-                 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-        return mkdtemp(tmpdir) ? 0 : -1;
+        return tl_make_dir("store");
 }
 
 static int group_teardown(void **state)
 {
         (void)state;
-        rm_tree(tmpdir);
+        tl_rm_tree(tl_dir);
         return 0;
 }
 
@@ -66,7 +46,7 @@ static int setup(void **state)
         struct fixture *f = calloc(1, sizeof(*f));
         if (!f)
                 return -1;
-        snprintf(f->path, sizeof(f->path), "%s/store-%d.db", tmpdir, ++db_counter);
+        snprintf(f->path, sizeof(f->path), "%s/store-%d.db", tl_dir, ++db_counter);
         if (store_open(f->path, &f->db) != STORE_OK) {
                 free(f);
                 return -1;
@@ -102,13 +82,6 @@ static void query_text(struct store_db *db, const char *sql, char *out, size_t o
         store_done(st);
 }
 
-static void exec_ok(struct store_db *db, const char *sql)
-{
-        int rc = store_exec(db, sql);
-        if (rc != STORE_OK)
-                fail_msg("store_exec(%s) = %d: %s", sql, rc, store_errmsg(db));
-}
-
 static void make_people(struct store_db *db)
 {
         exec_ok(db, "CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
@@ -132,7 +105,7 @@ static void test_open_fails_in_missing_directory(void **state)
 {
         (void)state;
         char path[512];
-        snprintf(path, sizeof(path), "%s/no-such-dir/pcrm.db", tmpdir);
+        snprintf(path, sizeof(path), "%s/no-such-dir/pcrm.db", tl_dir);
         struct store_db *db = NULL;
         assert_int_equal(store_open(path, &db), STORE_ERROR);
         assert_null(db);
