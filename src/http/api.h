@@ -39,6 +39,7 @@ void api_public_complaints_create(struct http_request *req);
 void api_public_complaints_track(struct http_request *req);
 void api_complaints_disclosure(struct http_request *req);
 void api_complaints_bulk(struct http_request *req);
+void api_contacts_create(struct http_request *req);
 void api_reports_complaints_vs_customers(struct http_request *req);
 void api_reports_processing_time(struct http_request *req);
 void api_reports_backlog(struct http_request *req);

@@ -424,6 +424,7 @@ static json_t *changes_json(struct store_db *db, const struct customer *c, bool 
  * database failed. Not audited here: the callers audit what they show.
  */
 static json_t *complaints_json(struct store_db *db, const struct customer *c);
+static json_t *contacts_json(struct store_db *db, const struct customer *c);
 
 static json_t *customer_view(struct store_db *db, const struct actor *who, const struct customer *c)
 {
@@ -431,9 +432,12 @@ static json_t *customer_view(struct store_db *db, const struct actor *who, const
         json_t *profile = profile_json(c, clear), *household = household_json(db, c),
                *sources = sources_json(db, c, clear),
                *consents = consents_json(db, c->tenant_id, c->id), *merges = merges_json(db, c),
-               *changes = changes_json(db, c, clear), *complaints = complaints_json(db, c);
-        if (!profile || !household || !sources || !consents || !merges || !changes || !complaints) {
+               *changes = changes_json(db, c, clear), *complaints = complaints_json(db, c),
+               *contacts = contacts_json(db, c);
+        if (!profile || !household || !sources || !consents || !merges || !changes || !complaints ||
+            !contacts) {
                 json_decref(complaints);
+                json_decref(contacts);
                 json_decref(profile);
                 json_decref(household);
                 json_decref(sources);
@@ -442,10 +446,10 @@ static json_t *customer_view(struct store_db *db, const struct actor *who, const
                 json_decref(changes);
                 return NULL;
         }
-        return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:[]}", "id", (json_int_t)c->id,
+        return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)c->id,
                          "profile", profile, "household", household, "sources", sources, "consents",
                          consents, "merges", merges, "changes", changes, "complaints", complaints,
-                         "contacts");
+                         "contacts", contacts);
 }
 
 /* The customer's complaints, newest first (those of customers merged into it too). */
@@ -471,6 +475,44 @@ static json_t *complaints_json(struct store_db *db, const struct customer *c)
                     http_json_str_or_null(store_col_text(st, 3)), "channel", store_col_text(st, 4),
                     "received_at", http_json_time(store_col_int(st, 5)), "due_at",
                     http_json_time(store_col_int(st, 6)));
+                if (o)
+                        json_array_append_new(arr, o);
+        }
+        store_done(st);
+        if (rc != STORE_DONE) {
+                json_decref(arr);
+                return NULL;
+        }
+        return arr;
+}
+
+/* The contact history, newest first (with the customers merged into it), at most 100. */
+static json_t *contacts_json(struct store_db *db, const struct customer *c)
+{
+        struct store_stmt *st =
+            store_prepare(db, "SELECT k.id, k.channel, k.direction, k.at, k.summary, u.username,"
+                              " u.display_name, p.receipt_no FROM contacts k"
+                              " LEFT JOIN users u ON u.id = k.staff_id"
+                              " LEFT JOIN complaints p ON p.id = k.complaint_id"
+                              " WHERE k.tenant_id = ? AND (k.customer_id = ? OR k.customer_id IN"
+                              " (SELECT id FROM customers WHERE tenant_id = ? AND merged_into = ?))"
+                              " ORDER BY k.at DESC, k.id DESC LIMIT 100");
+        if (!st)
+                return NULL;
+        store_bind_int(st, 1, c->tenant_id);
+        store_bind_int(st, 2, c->id);
+        store_bind_int(st, 3, c->tenant_id);
+        store_bind_int(st, 4, c->id);
+        json_t *arr = json_array();
+        int rc;
+        while ((rc = store_step(st)) == STORE_ROW) {
+                json_t *o = json_pack(
+                    "{s:I, s:s, s:s, s:o, s:s, s:o, s:o, s:o}", "id",
+                    (json_int_t)store_col_int(st, 0), "channel", store_col_text(st, 1), "direction",
+                    store_col_text(st, 2), "at", http_json_time(store_col_int(st, 3)), "summary",
+                    store_col_text(st, 4), "staff", http_json_str_or_null(store_col_text(st, 5)),
+                    "staff_name", http_json_str_or_null(store_col_text(st, 6)), "receipt_no",
+                    http_json_str_or_null(store_col_text(st, 7)));
                 if (o)
                         json_array_append_new(arr, o);
         }

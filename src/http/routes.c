@@ -68,5 +68,7 @@ const struct http_route http_routes[] = {
      ROLE_DEPT_HEAD | ROLE_CS_MANAGER | ROLE_ADMIN, 0},
     {"GET", "/api/v1/reports/backlog", api_reports_backlog,
      ROLE_OFFICER | ROLE_DEPT_HEAD | ROLE_CS_MANAGER | ROLE_ADMIN, 0},
+    {"POST", "/api/v1/contacts", api_contacts_create,
+     ROLE_AGENT | ROLE_OFFICER | ROLE_DEPT_HEAD | ROLE_CS_MANAGER, 0},
     {0, 0, 0, 0, 0},
 };
