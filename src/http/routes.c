@@ -70,5 +70,13 @@ const struct http_route http_routes[] = {
      ROLE_OFFICER | ROLE_DEPT_HEAD | ROLE_CS_MANAGER | ROLE_ADMIN, 0},
     {"POST", "/api/v1/contacts", api_contacts_create,
      ROLE_AGENT | ROLE_OFFICER | ROLE_DEPT_HEAD | ROLE_CS_MANAGER, 0},
+    {"GET", "/api/v1/call-tasks", api_calls_list,
+     ROLE_AGENT | ROLE_OFFICER | ROLE_DEPT_HEAD | ROLE_CS_MANAGER, 0},
+    {"POST", "/api/v1/call-tasks", api_calls_create, ROLE_AGENT | ROLE_OFFICER | ROLE_DEPT_HEAD,
+     0},
+    {"POST", "/api/v1/call-tasks/:id/claim", api_calls_claim,
+     ROLE_AGENT | ROLE_OFFICER | ROLE_DEPT_HEAD, 0},
+    {"POST", "/api/v1/call-tasks/:id/complete", api_calls_complete,
+     ROLE_AGENT | ROLE_OFFICER | ROLE_DEPT_HEAD, 0},
     {0, 0, 0, 0, 0},
 };

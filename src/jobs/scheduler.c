@@ -4,6 +4,7 @@
 #include "auth/throttle.h"
 #include "base/log.h"
 #include "complaint/complaint.h"
+#include "notify/calls.h"
 #include "base/time.h"
 #include "store/db.h"
 
@@ -57,9 +58,19 @@ static void review_tasks(struct store_db *db, const struct pcrm_config *cfg)
                 log_info("jobs: %lld long-term complaints reviewed", (long long)n);
 }
 
+/* Plus-Calls for residents nobody can text, Happy-Calls for a sample of answers. */
+static void plan_calls(struct store_db *db, const struct pcrm_config *cfg)
+{
+        (void)cfg;
+        int64_t n = calls_plan(db, time_now_ms());
+        if (n > 0)
+                log_info("jobs: %lld call tasks planned", (long long)n);
+}
+
 static const struct job jobs[] = {
     {"watch-deadlines", 60, watch_deadlines},
     {"review-tasks", 3600, review_tasks},
+    {"plan-calls", 300, plan_calls},
     {"purge-sessions", 3600, purge_sessions},
     {"purge-login-attempts", 3600, purge_login_attempts},
 };
