@@ -632,18 +632,18 @@ int complaint_track(struct store_db *db, int64_t tenant_id, const char *receipt_
         return complaint_get(db, &(struct actor){.tenant_id = tenant_id}, receipt_no, out, e);
 }
 
-int64_t complaint_mark_overdue(struct store_db *db, int64_t now_ms)
+/*
+ * A watch-job sweep in one transaction: first an event for every complaint the condition
+ * selects (bound: the event time, now), then the update that takes them out of it
+ * (bound: value, now), so a complaint is swept once.
+ */
+static int64_t sweep(struct store_db *db, const char *event_sql, const char *update_sql,
+                     int64_t now_ms, int64_t value)
 {
         if (store_begin(db) != STORE_OK)
                 return -1;
-        /* One event per complaint, by the system, then the mark itself. */
-        struct store_stmt *st = store_prepare(
-            db, "INSERT INTO complaint_events (tenant_id, complaint_id, at, actor_type,"
-                " actor_name, action, from_status, to_status, dept_id)"
-                " SELECT tenant_id, id, ?, 'system', 'deadline-watch', 'overdue', status, status,"
-                " dept_id FROM complaints WHERE overdue_at IS NULL AND due_at < ?"
-                " AND paused_at IS NULL"
-                " AND status IN ('received', 'assigned', 'in_progress', 'extended')");
+        int64_t n = -1;
+        struct store_stmt *st = store_prepare(db, event_sql);
         int rc = STORE_ERROR;
         if (st) {
                 store_bind_int(st, 1, now_ms);
@@ -651,17 +651,9 @@ int64_t complaint_mark_overdue(struct store_db *db, int64_t now_ms)
                 rc = store_step(st);
                 store_done(st);
         }
-        st =
-            rc == STORE_DONE
-                ? store_prepare(
-                      db,
-                      "UPDATE complaints SET overdue_at = ? WHERE overdue_at IS NULL AND due_at < ?"
-                      " AND paused_at IS NULL"
-                      " AND status IN ('received', 'assigned', 'in_progress', 'extended')")
-                : NULL;
-        int64_t n = -1;
+        st = rc == STORE_DONE ? store_prepare(db, update_sql) : NULL;
         if (st) {
-                store_bind_int(st, 1, now_ms);
+                store_bind_int(st, 1, value);
                 store_bind_int(st, 2, now_ms);
                 if (store_step(st) == STORE_DONE)
                         n = store_changes(db);
@@ -674,43 +666,31 @@ int64_t complaint_mark_overdue(struct store_db *db, int64_t now_ms)
         return n;
 }
 
+#define OVERDUE_WHERE                                                                              \
+        " overdue_at IS NULL AND due_at < ? AND paused_at IS NULL AND status "                     \
+        "IN " COMPLAINT_RUNNING_SQL
+
+int64_t complaint_mark_overdue(struct store_db *db, int64_t now_ms)
+{
+        return sweep(db,
+                     "INSERT INTO complaint_events (tenant_id, complaint_id, at, actor_type,"
+                     " actor_name, action, from_status, to_status, dept_id)"
+                     " SELECT tenant_id, id, ?, 'system', 'deadline-watch', 'overdue', status,"
+                     " status, dept_id FROM complaints WHERE" OVERDUE_WHERE,
+                     "UPDATE complaints SET overdue_at = ? WHERE" OVERDUE_WHERE, now_ms, now_ms);
+}
+
+#define REVIEW_WHERE " review_at IS NOT NULL AND review_at <= ? AND status IN " COMPLAINT_OPEN_SQL
+
 int64_t complaint_review_tasks(struct store_db *db, int64_t now_ms)
 {
-        if (store_begin(db) != STORE_OK)
-                return -1;
-        struct store_stmt *st = store_prepare(
-            db, "INSERT INTO complaint_events (tenant_id, complaint_id, at, actor_type,"
-                " actor_name, action, from_status, to_status, dept_id, note)"
-                " SELECT tenant_id, id, ?, 'system', 'task-review', 'progress_review', status,"
-                " status, dept_id, '정기 진행상황 안내' FROM complaints"
-                " WHERE review_at IS NOT NULL AND review_at <= ?"
-                " AND status IN ('received', 'assigned', 'in_progress', 'awaiting_supplement',"
-                " 'extended')");
-        int rc = STORE_ERROR;
-        if (st) {
-                store_bind_int(st, 1, now_ms);
-                store_bind_int(st, 2, now_ms);
-                rc = store_step(st);
-                store_done(st);
-        }
-        int64_t n = -1;
         /* The next review a month after the one just made (catching up once, not in bulk). */
-        st = rc == STORE_DONE
-                 ? store_prepare(db, "UPDATE complaints SET review_at = ? WHERE review_at IS NOT"
-                                     " NULL AND review_at <= ? AND status IN ('received',"
-                                     " 'assigned', 'in_progress', 'awaiting_supplement',"
-                                     " 'extended')")
-                 : NULL;
-        if (st) {
-                store_bind_int(st, 1, now_ms + COMPLAINT_REVIEW_DAYS * TIME_MS_PER_DAY);
-                store_bind_int(st, 2, now_ms);
-                if (store_step(st) == STORE_DONE)
-                        n = store_changes(db);
-                store_done(st);
-        }
-        if (n < 0 || store_commit(db) != STORE_OK) {
-                store_rollback(db);
-                return -1;
-        }
-        return n;
+        return sweep(
+            db,
+            "INSERT INTO complaint_events (tenant_id, complaint_id, at, actor_type,"
+            " actor_name, action, from_status, to_status, dept_id, note)"
+            " SELECT tenant_id, id, ?, 'system', 'task-review', 'progress_review',"
+            " status, status, dept_id, '정기 진행상황 안내' FROM complaints WHERE" REVIEW_WHERE,
+            "UPDATE complaints SET review_at = ? WHERE" REVIEW_WHERE, now_ms,
+            now_ms + COMPLAINT_REVIEW_DAYS * TIME_MS_PER_DAY);
 }

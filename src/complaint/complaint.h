@@ -32,6 +32,11 @@
 /* Below this posterior the router does not guess: the complaint waits in triage. */
 #define COMPLAINT_ROUTE_CONFIDENCE 0.5
 
+/* The statuses in SQL: the clock runs in the first, a complaint is open in the second. */
+#define COMPLAINT_RUNNING_SQL "('received', 'assigned', 'in_progress', 'extended')"
+#define COMPLAINT_OPEN_SQL                                                                         \
+        "('received', 'assigned', 'in_progress', 'awaiting_supplement', 'extended')"
+
 struct complaint_consent {
         const char *purpose; /* status_notice, survey, ... (consent.h) */
         const char *channel; /* sms, email, phone, mail */

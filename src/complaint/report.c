@@ -1,6 +1,7 @@
 #include "complaint/report.h"
 
 #include "base/time.h"
+#include "complaint/complaint.h"
 #include "complaint/deadline.h"
 
 #include <math.h>
@@ -158,8 +159,8 @@ json_t *report_backlog(struct store_db *db, int64_t tenant_id, int64_t now_ms)
                 " sum(c.status = 'awaiting_supplement')"
                 " FROM complaints c LEFT JOIN departments d ON d.id = c.dept_id"
                 " LEFT JOIN users u ON u.id = c.officer_id WHERE c.tenant_id = ?"
-                " AND c.status IN ('received', 'assigned', 'in_progress', 'awaiting_supplement',"
-                " 'extended') GROUP BY d.code, d.name, u.username, u.display_name"
+                " AND c.status IN " COMPLAINT_OPEN_SQL
+                " GROUP BY d.code, d.name, u.username, u.display_name"
                 " ORDER BY d.code, u.username");
         if (!st)
                 return NULL;

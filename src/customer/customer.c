@@ -522,51 +522,39 @@ int customer_update(struct store_db *db, const struct actor *who, int64_t id,
                                             : err_set(e, rc, "", "데이터베이스 오류");
         }
         int bad = 0;
-        if (in->name) {
-                bad |=
-                    set_column(db, who, id, "name",
-                               "UPDATE customers SET name = ?, updated_at = ? WHERE tenant_id = ?"
-                               " AND id = ?",
-                               cur.name, c.name);
-                bad |= set_column(db, who, id, "name_key",
-                                  "UPDATE customers SET name_key = ?, updated_at = ? WHERE"
-                                  " tenant_id = ? AND id = ?",
-                                  cur.name_key, c.name_key);
-        }
-        if (in->phone)
-                bad |=
-                    set_column(db, who, id, "phone",
-                               "UPDATE customers SET phone = ?, updated_at = ? WHERE tenant_id = ?"
-                               " AND id = ?",
-                               cur.phone, c.phone);
-        if (in->mobile)
-                bad |=
-                    set_column(db, who, id, "mobile",
-                               "UPDATE customers SET mobile = ?, updated_at = ? WHERE tenant_id = ?"
-                               " AND id = ?",
-                               cur.mobile, c.mobile);
-        if (in->email)
-                bad |=
-                    set_column(db, who, id, "email",
-                               "UPDATE customers SET email = ?, updated_at = ? WHERE tenant_id = ?"
-                               " AND id = ?",
-                               cur.email, c.email);
-        if (in->birth_date)
-                bad |= set_column(db, who, id, "birth_date",
-                                  "UPDATE customers SET birth_date = ?, updated_at = ? WHERE"
-                                  " tenant_id = ? AND id = ?",
-                                  cur.birth_date, c.birth_date);
-        if (in->kind)
-                bad |=
-                    set_column(db, who, id, "kind",
-                               "UPDATE customers SET kind = ?, updated_at = ? WHERE tenant_id = ?"
-                               " AND id = ?",
-                               cur.kind, in->kind);
-        if (in->postal_code)
-                bad |= set_column(db, who, id, "postal_code",
-                                  "UPDATE customers SET postal_code = ?, updated_at = ? WHERE"
-                                  " tenant_id = ? AND id = ?",
-                                  cur.postal_code, c.postal_code);
+        /* The one-column fields, each with its own statement (a column cannot be bound). */
+        const struct {
+                const char *given, *field, *sql, *old, *value;
+        } columns[] = {
+            {in->name, "name",
+             "UPDATE customers SET name = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
+             cur.name, c.name},
+            {in->name, "name_key",
+             "UPDATE customers SET name_key = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
+             cur.name_key, c.name_key},
+            {in->phone, "phone",
+             "UPDATE customers SET phone = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
+             cur.phone, c.phone},
+            {in->mobile, "mobile",
+             "UPDATE customers SET mobile = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
+             cur.mobile, c.mobile},
+            {in->email, "email",
+             "UPDATE customers SET email = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
+             cur.email, c.email},
+            {in->birth_date, "birth_date",
+             "UPDATE customers SET birth_date = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
+             cur.birth_date, c.birth_date},
+            {in->kind, "kind",
+             "UPDATE customers SET kind = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
+             cur.kind, in->kind},
+            {in->postal_code, "postal_code",
+             "UPDATE customers SET postal_code = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
+             cur.postal_code, c.postal_code},
+        };
+        for (size_t i = 0; i < sizeof(columns) / sizeof(columns[0]); i++)
+                if (columns[i].given)
+                        bad |= set_column(db, who, id, columns[i].field, columns[i].sql,
+                                          columns[i].old, columns[i].value);
         if (in->address)
                 bad |= update_address(db, who, id, &cur, &c);
         if (in->rrn)

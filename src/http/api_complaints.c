@@ -426,16 +426,17 @@ void api_complaints_list(struct http_request *req)
         struct store_stmt *st = store_prepare(
             req->db,
             "SELECT receipt_no, title, status, channel, received_at, due_at, dept_id, officer_id,"
-            " paused_at, overdue_at, type_code, id FROM complaints"
+            " paused_at, overdue_at, type_code, id,"
+            " (SELECT name FROM departments d WHERE d.id = complaints.dept_id)"
+            " FROM complaints"
             " WHERE tenant_id = ? AND (? = 0 OR dept_id = ? OR (? = 1 AND dept_id IS NULL))"
             " AND (CAST(? AS TEXT) IS NULL OR status = ? OR (? = 1 AND dept_id IS NULL AND"
             " status = 'received'))"
-            " AND (? = 0 OR (due_at < ? AND status IN ('received','assigned','in_progress',"
-            "'extended') AND paused_at IS NULL))"
-            " AND (? = 0 OR (due_at <= ? AND status IN ('received','assigned','in_progress',"
-            "'extended')))"
+            " AND (? = 0 OR (due_at < ? AND status IN " COMPLAINT_RUNNING_SQL
+            " AND paused_at IS NULL))"
+            " AND (? = 0 OR (due_at <= ? AND status IN " COMPLAINT_RUNNING_SQL "))"
             " AND (CAST(? AS TEXT) IS NULL OR grievance_case = ?)"
-                " ORDER BY due_at, id LIMIT ? OFFSET ?");
+            " ORDER BY due_at, id LIMIT ? OFFSET ?");
         if (!st) {
                 http_reply_error(req, 500, "internal", NULL, "서버 내부 오류가 발생했습니다");
                 return;
@@ -468,18 +469,16 @@ void api_complaints_list(struct http_request *req)
                         more = true;
                         break;
                 }
-                char dname[256];
-                json_t *o = json_pack(
-                    "{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:b}", "receipt_no",
-                    store_col_text(st, 0), "title", store_col_text(st, 1), "status",
-                    store_col_text(st, 2), "channel", store_col_text(st, 3), "received_at",
-                    http_json_time(store_col_int(st, 4)), "due_at",
-                    http_json_time(store_col_int(st, 5)), "department",
-                    http_json_str_or_null(dept_name_of(req, req->who.tenant_id,
-                                                       store_col_int(st, 6), dname, sizeof(dname))),
-                    "type_code", http_json_str_or_null(store_col_text(st, 10)), "overdue",
-                    is_overdue(store_col_text(st, 2), store_col_int(st, 5), store_col_int(st, 8),
-                               now));
+                json_t *o =
+                    json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:b}", "receipt_no",
+                              store_col_text(st, 0), "title", store_col_text(st, 1), "status",
+                              store_col_text(st, 2), "channel", store_col_text(st, 3),
+                              "received_at", http_json_time(store_col_int(st, 4)), "due_at",
+                              http_json_time(store_col_int(st, 5)), "department",
+                              http_json_str_or_null(store_col_text(st, 12)), "type_code",
+                              http_json_str_or_null(store_col_text(st, 10)), "overdue",
+                              is_overdue(store_col_text(st, 2), store_col_int(st, 5),
+                                         store_col_int(st, 8), now));
                 if (o)
                         json_array_append_new(arr, o);
         }

@@ -424,6 +424,17 @@ static json_t *changes_json(struct store_db *db, const struct customer *c, bool 
  * database failed. Not audited here: the callers audit what they show.
  */
 static json_t *complaints_json(struct store_db *db, const struct customer *c);
+
+/* Binds (tenant, id, tenant, id) for "WHERE tenant_id = ? AND (x = ? OR x IN (SELECT id
+ * FROM customers WHERE tenant_id = ? AND merged_into = ?))": a customer's rows and those of
+ * the customers merged into it. */
+static void bind_customer_and_merged(struct store_stmt *st, const struct customer *c)
+{
+        store_bind_int(st, 1, c->tenant_id);
+        store_bind_int(st, 2, c->id);
+        store_bind_int(st, 3, c->tenant_id);
+        store_bind_int(st, 4, c->id);
+}
 static json_t *contacts_json(struct store_db *db, const struct customer *c);
 
 static json_t *customer_view(struct store_db *db, const struct actor *who, const struct customer *c)
@@ -462,10 +473,7 @@ static json_t *complaints_json(struct store_db *db, const struct customer *c)
                 " ORDER BY received_at DESC LIMIT 100");
         if (!st)
                 return NULL;
-        store_bind_int(st, 1, c->tenant_id);
-        store_bind_int(st, 2, c->id);
-        store_bind_int(st, 3, c->tenant_id);
-        store_bind_int(st, 4, c->id);
+        bind_customer_and_merged(st, c);
         json_t *arr = json_array();
         int rc;
         while ((rc = store_step(st)) == STORE_ROW) {
@@ -499,10 +507,7 @@ static json_t *contacts_json(struct store_db *db, const struct customer *c)
                               " ORDER BY k.at DESC, k.id DESC LIMIT 100");
         if (!st)
                 return NULL;
-        store_bind_int(st, 1, c->tenant_id);
-        store_bind_int(st, 2, c->id);
-        store_bind_int(st, 3, c->tenant_id);
-        store_bind_int(st, 4, c->id);
+        bind_customer_and_merged(st, c);
         json_t *arr = json_array();
         int rc;
         while ((rc = store_step(st)) == STORE_ROW) {

@@ -2,6 +2,7 @@
 
 #include "auth/audit.h"
 #include "base/time.h"
+#include "complaint/complaint.h"
 #include "base/utf8.h"
 #include "complaint/deadline.h"
 
@@ -118,8 +119,8 @@ int64_t calls_plan(struct store_db *db, int64_t now_ms)
             "INSERT INTO call_tasks (tenant_id, kind, customer_id, complaint_id, reason, due_at,"
             " created_at) SELECT c.tenant_id, 'plus', c.customer_id, c.id, '진행상황 전화 안내',"
             " ? + 86400000, ? FROM complaints c JOIN customers u ON u.id = c.customer_id"
-            " WHERE c.status IN ('received', 'assigned', 'in_progress', 'awaiting_supplement',"
-            " 'extended') AND u.mobile IS NULL AND u.email IS NULL AND NOT EXISTS"
+            " WHERE c.status IN " COMPLAINT_OPEN_SQL
+            " AND u.mobile IS NULL AND u.email IS NULL AND NOT EXISTS"
             " (SELECT 1 FROM call_tasks t WHERE t.tenant_id = c.tenant_id AND t.kind = 'plus'"
             " AND t.complaint_id = c.id)");
         int rc = STORE_ERROR;
