@@ -9,6 +9,7 @@ debs=(
 	libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libcurl4-openssl-dev
 	libcmocka-dev
 	sqlite3 curl python3
+	python3-aiosmtpd chromium
 )
 
 # `deps.sh --bench` adds what the benchmarks compare against and load with.

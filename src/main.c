@@ -118,6 +118,22 @@ const struct cli_command cli_commands[] = {
      "shipped examples (data/routing-examples.csv) and officers' final assignments.\n"
      "eval: prints {\"n\":..,\"top1\":..,\"top3\":..} for FILE.csv as JSON.\n",
      cli_route},
+    {"notify", "send one test message through the configured e-mail or SMS channel",
+     "usage: pcrm notify test --data DIR --medium sms|email --to RECIPIENT\n"
+     "                        [--subject S] --body TEXT\n\n"
+     "Sends one message, without the outbox's retries, through the transport configured\n"
+     "for the medium: e-mail through PCRM_SMTP_URL, SMS/LMS through PCRM_SMS_URL, else\n"
+     "appended to DIR/outbox.log. Prints 'sent via TRANSPORT (CLASS, N bytes)'; N is the\n"
+     "text's EUC-KR size for sms (SMS up to 90 bytes, LMS up to 2000) and its UTF-8 size\n"
+     "for e-mail. Exits 1 with the reason when the channel refuses or fails.\n\n"
+     "  --medium sms|email   which channel\n"
+     "  --to RECIPIENT       a mobile number (010-1234-5678) or an e-mail address\n"
+     "  --subject S          the e-mail subject or the LMS title\n"
+     "  --body TEXT          the text (UTF-8)\n\n"
+     "Environment: PCRM_SMTP_URL, PCRM_SMTP_FROM, PCRM_SMTP_USER, PCRM_SMTP_PASSWORD,\n"
+     "PCRM_SMTP_TLS, PCRM_SMS_URL, PCRM_SMS_AUTH, PCRM_SMS_BODY, PCRM_SMS_SENDER,\n"
+     "PCRM_NOTIFY_TIMEOUT_MS (see docs/OPERATIONS.md).\n",
+     cli_notify},
     {"version", "print the version", "usage: pcrm version\n", cli_version},
     {"help", "show help for a command", "usage: pcrm help [COMMAND]\n", cli_help},
     {0, 0, 0, 0},

@@ -48,7 +48,7 @@ int config_set_listen(struct pcrm_config *c, const char *value)
         return 0;
 }
 
-static int env_long(const char *name, long min, long max, long *out)
+int config_env_long(const char *name, long min, long max, long *out)
 {
         const char *v = getenv(name);
         if (!v)
@@ -61,7 +61,7 @@ static int env_long(const char *name, long min, long max, long *out)
         return 0;
 }
 
-static int env_string(const char *name, char *dst, size_t dstlen)
+int config_env_string(const char *name, char *dst, size_t dstlen)
 {
         const char *v = getenv(name);
         if (!v)
@@ -88,16 +88,16 @@ int config_load_env(struct pcrm_config *c)
         snprintf(c->pwhash, sizeof(c->pwhash), "interactive");
 
         int rc = 0;
-        rc |= env_string("PCRM_DATA", c->data_dir, sizeof(c->data_dir));
-        rc |= env_string("PCRM_WEB", c->web_dir, sizeof(c->web_dir));
-        rc |= env_string("PCRM_PWHASH", c->pwhash, sizeof(c->pwhash));
-        rc |= env_long("PCRM_BODY_LIMIT", 1024, 64L * 1024 * 1024, &c->body_limit);
-        rc |= env_long("PCRM_THREADS", 0, 256, &c->threads);
-        rc |= env_long("PCRM_SESSION_IDLE", 1, 7L * 86400, &c->session_idle_s);
-        rc |= env_long("PCRM_SESSION_ABSOLUTE", 1, 30L * 86400, &c->session_absolute_s);
-        rc |= env_long("PCRM_THROTTLE_FAILURES", 1, 1000, &c->throttle_failures);
-        rc |= env_long("PCRM_THROTTLE_WINDOW", 1, 86400, &c->throttle_window_s);
-        rc |= env_long("PCRM_PUBLIC_RATE_LIMIT", 0, 1000000, &c->public_rate_limit);
+        rc |= config_env_string("PCRM_DATA", c->data_dir, sizeof(c->data_dir));
+        rc |= config_env_string("PCRM_WEB", c->web_dir, sizeof(c->web_dir));
+        rc |= config_env_string("PCRM_PWHASH", c->pwhash, sizeof(c->pwhash));
+        rc |= config_env_long("PCRM_BODY_LIMIT", 1024, 64L * 1024 * 1024, &c->body_limit);
+        rc |= config_env_long("PCRM_THREADS", 0, 256, &c->threads);
+        rc |= config_env_long("PCRM_SESSION_IDLE", 1, 7L * 86400, &c->session_idle_s);
+        rc |= config_env_long("PCRM_SESSION_ABSOLUTE", 1, 30L * 86400, &c->session_absolute_s);
+        rc |= config_env_long("PCRM_THROTTLE_FAILURES", 1, 1000, &c->throttle_failures);
+        rc |= config_env_long("PCRM_THROTTLE_WINDOW", 1, 86400, &c->throttle_window_s);
+        rc |= config_env_long("PCRM_PUBLIC_RATE_LIMIT", 0, 1000000, &c->public_rate_limit);
         const char *listen = getenv("PCRM_LISTEN");
         if (listen && config_set_listen(c, listen) < 0) {
                 fprintf(stderr, "pcrm: PCRM_LISTEN must be HOST:PORT\n");

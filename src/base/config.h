@@ -31,6 +31,10 @@ int config_load_env(struct pcrm_config *c);
 int config_set_listen(struct pcrm_config *c, const char *value);
 /* strtol with the whole string consumed and min <= v <= max. Returns 0 or -1. */
 int config_parse_long(const char *s, long min, long max, long *out);
+/* Reads the environment variable name, if set, into *out / dst with the same checks;
+ * an unset variable leaves the default. Returns 0, or -1 after printing why. */
+int config_env_long(const char *name, long min, long max, long *out);
+int config_env_string(const char *name, char *dst, size_t dstlen);
 /* Copies with truncation check. Returns 0, or -1 if src does not fit. */
 int config_copy(char *dst, size_t dstlen, const char *src);
 

@@ -59,6 +59,7 @@ int cli_export(const struct cli_command *self, int argc, char **argv);
 int cli_report(const struct cli_command *self, int argc, char **argv);
 int cli_deadline(const struct cli_command *self, int argc, char **argv);
 int cli_route(const struct cli_command *self, int argc, char **argv);
+int cli_notify(const struct cli_command *self, int argc, char **argv);
 int cli_version(const struct cli_command *self, int argc, char **argv);
 int cli_help(const struct cli_command *self, int argc, char **argv);
 /* The list of commands, for help and usage errors. */

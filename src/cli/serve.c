@@ -5,7 +5,9 @@
 #include "base/config.h"
 #include "base/log.h"
 #include "http/server.h"
+#include "jobs/delivery.h"
 #include "jobs/scheduler.h"
+#include "notify/outbox.h"
 
 #include <getopt.h>
 #include <limits.h>
@@ -82,6 +84,13 @@ int cli_serve(const struct cli_command *self, int argc, char **argv)
                 default_web_dir(cfg.web_dir, sizeof(cfg.web_dir));
         }
 
+        static struct notify_settings notify; /* outlives the delivery thread */
+        if (notify_settings_load(&notify, data) < 0)
+                return CLI_USAGE;
+        if (channel_global_init() < 0)
+                return cli_fail("cannot initialise the message channels");
+        outbox_configure(&notify);
+
         struct store_db *db;
         if (cli_open_data(data, &db) != CLI_OK)
                 return CLI_FAIL;
@@ -108,6 +117,12 @@ int cli_serve(const struct cli_command *self, int argc, char **argv)
                 http_server_stop(srv);
                 return cli_fail("cannot start the job scheduler");
         }
+        struct delivery *sender = NULL;
+        if (notify.delivery && delivery_start(&notify, &sender) < 0) {
+                scheduler_stop(sched);
+                http_server_stop(srv);
+                return cli_fail("cannot start the message delivery");
+        }
         printf("pcrm %s serving http://%s:%d (data %s, web %s)\n", PCRM_VERSION, cfg.listen_host,
                http_server_port(srv), data, cfg.web_dir);
         fflush(stdout);
@@ -117,6 +132,8 @@ int cli_serve(const struct cli_command *self, int argc, char **argv)
         sigwait(&stop, &sig);
         log_info("stopping on signal %d", sig);
         http_server_stop(srv);
+        delivery_stop(sender);
         scheduler_stop(sched);
+        channel_global_cleanup();
         return CLI_OK;
 }

@@ -12,6 +12,7 @@
 #include "base/validate.h"
 #include "customer/consent.h"
 #include "customer/intake.h"
+#include "notify/outbox.h"
 
 #include <inttypes.h>
 #include <jansson.h>
@@ -269,14 +270,14 @@ static int resolve_type(struct store_db *db, int64_t tenant_id, const struct com
         return PCRM_OK;
 }
 
-int complaint_event_append(struct store_db *db, const struct actor *who, int64_t complaint_id,
-                           const char *action, const char *from, const char *to, int64_t dept_id,
-                           const char *note)
+int64_t complaint_event_append(struct store_db *db, const struct actor *who, int64_t complaint_id,
+                               const char *action, const char *from, const char *to,
+                               int64_t dept_id, const char *note)
 {
         struct store_stmt *st = store_prepare(
             db, "INSERT INTO complaint_events (tenant_id, complaint_id, at, actor_type, actor_id,"
                 " actor_name, action, from_status, to_status, dept_id, note)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
         if (!st)
                 return -1;
         store_bind_int(st, 1, who->tenant_id);
@@ -292,9 +293,9 @@ int complaint_event_append(struct store_db *db, const struct actor *who, int64_t
         if (dept_id)
                 store_bind_int(st, 10, dept_id);
         store_bind_text(st, 11, note && *note ? note : NULL);
-        int rc = store_step(st);
+        int64_t id = store_step(st) == STORE_ROW ? store_col_int(st, 0) : -1;
         store_done(st);
-        return rc == STORE_DONE ? 0 : -1;
+        return id;
 }
 
 static int audit_complaint(struct store_db *db, const struct actor *who, const char *action,
@@ -461,11 +462,14 @@ int complaint_intake(struct store_db *db, const struct actor *who, const struct 
         buf_release(&text);
         if (repeat_of < 0)
                 return db_error(db, e);
+        int64_t event_id;
         if (insert_complaint(db, who, in, &rt, out->receipt_no, res.customer_id,
                              res.source_record_id, received, due, pin_hash[0] ? pin_hash : NULL,
                              out->pin, repeat_of, &out->id) < 0 ||
-            complaint_event_append(db, who, out->id, "receive", NULL, "received", rt.dept_id,
-                                   rt.route_label[0] ? rt.route_label : NULL) < 0 ||
+            (event_id =
+                 complaint_event_append(db, who, out->id, "receive", NULL, "received", rt.dept_id,
+                                        rt.route_label[0] ? rt.route_label : NULL)) < 0 ||
+            outbox_complaint_event(db, who->tenant_id, out->id, event_id, "receive") < 0 ||
             (repeat_of && complaint_event_append(db, who, out->id, "repeat_detected", "received",
                                                  "received", rt.dept_id, NULL) < 0) ||
             audit_complaint(db, who, "complaint.create", out->receipt_no, detail) < 0 ||
@@ -637,13 +641,55 @@ int complaint_track(struct store_db *db, int64_t tenant_id, const char *receipt_
  * selects (bound: the event time, now), then the update that takes them out of it
  * (bound: value, now), so a complaint is swept once.
  */
-static int64_t sweep(struct store_db *db, const char *event_sql, const char *update_sql,
-                     int64_t now_ms, int64_t value)
+static int64_t last_event_id(struct store_db *db)
+{
+        struct store_stmt *st =
+            store_prepare(db, "SELECT coalesce(max(id), 0) FROM complaint_events");
+        if (!st)
+                return -1;
+        int64_t id = store_step(st) == STORE_ROW ? store_col_int(st, 0) : -1;
+        store_done(st);
+        return id;
+}
+
+/* The notices of the events a sweep wrote (those after `after`). Returns 0 or -1. */
+static int notify_swept(struct store_db *db, int64_t after, const char *action)
+{
+        struct store_stmt *st = store_prepare(
+            db, "SELECT id, tenant_id, complaint_id FROM complaint_events WHERE id > ?");
+        if (!st)
+                return -1;
+        store_bind_int(st, 1, after);
+        int64_t ids[256][3];
+        int rc = 0, step;
+        size_t n = 0;
+        /* In chunks: the statement cannot stay open while the outbox uses the cache. */
+        while ((step = store_step(st)) == STORE_ROW) {
+                ids[n][0] = store_col_int(st, 0);
+                ids[n][1] = store_col_int(st, 1);
+                ids[n][2] = store_col_int(st, 2);
+                if (++n == sizeof(ids) / sizeof(ids[0]))
+                        break;
+        }
+        store_done(st);
+        if (step != STORE_ROW && step != STORE_DONE)
+                return -1;
+        for (size_t i = 0; i < n && rc == 0; i++)
+                rc = outbox_complaint_event(db, ids[i][1], ids[i][2], ids[i][0], action) < 0 ? -1
+                                                                                             : 0;
+        if (rc == 0 && n == sizeof(ids) / sizeof(ids[0]))
+                return notify_swept(db, ids[n - 1][0], action);
+        return rc;
+}
+
+static int64_t sweep(struct store_db *db, const char *action, const char *event_sql,
+                     const char *update_sql, int64_t now_ms, int64_t value)
 {
         if (store_begin(db) != STORE_OK)
                 return -1;
         int64_t n = -1;
-        struct store_stmt *st = store_prepare(db, event_sql);
+        int64_t before = last_event_id(db);
+        struct store_stmt *st = before < 0 ? NULL : store_prepare(db, event_sql);
         int rc = STORE_ERROR;
         if (st) {
                 store_bind_int(st, 1, now_ms);
@@ -651,6 +697,8 @@ static int64_t sweep(struct store_db *db, const char *event_sql, const char *upd
                 rc = store_step(st);
                 store_done(st);
         }
+        if (rc == STORE_DONE && notify_swept(db, before, action) < 0)
+                rc = STORE_ERROR;
         st = rc == STORE_DONE ? store_prepare(db, update_sql) : NULL;
         if (st) {
                 store_bind_int(st, 1, value);
@@ -672,7 +720,7 @@ static int64_t sweep(struct store_db *db, const char *event_sql, const char *upd
 
 int64_t complaint_mark_overdue(struct store_db *db, int64_t now_ms)
 {
-        return sweep(db,
+        return sweep(db, "overdue",
                      "INSERT INTO complaint_events (tenant_id, complaint_id, at, actor_type,"
                      " actor_name, action, from_status, to_status, dept_id)"
                      " SELECT tenant_id, id, ?, 'system', 'deadline-watch', 'overdue', status,"
@@ -686,7 +734,7 @@ int64_t complaint_review_tasks(struct store_db *db, int64_t now_ms)
 {
         /* The next review a month after the one just made (catching up once, not in bulk). */
         return sweep(
-            db,
+            db, "progress_review",
             "INSERT INTO complaint_events (tenant_id, complaint_id, at, actor_type,"
             " actor_name, action, from_status, to_status, dept_id, note)"
             " SELECT tenant_id, id, ?, 'system', 'task-review', 'progress_review',"

@@ -152,9 +152,10 @@ int complaint_repeat_chain(struct store_db *db, int64_t tenant_id, int64_t repea
 int complaint_next_receipt(struct store_db *db, int64_t tenant_id, int64_t received_at, char *out);
 
 /* Appends an event (담당 이력) inside the caller's transaction. Returns 0 or -1. */
-int complaint_event_append(struct store_db *db, const struct actor *who, int64_t complaint_id,
-                           const char *action, const char *from, const char *to, int64_t dept_id,
-                           const char *note);
+/* Appends a 담당 이력 event inside the caller's transaction. Returns its id, or -1. */
+int64_t complaint_event_append(struct store_db *db, const struct actor *who, int64_t complaint_id,
+                               const char *action, const char *from, const char *to,
+                               int64_t dept_id, const char *note);
 
 /* Periodic and long-term tasks are reviewed this often until done; each review is an
  * event (and, with the notifications, a progress notice to the resident). */

@@ -12,6 +12,7 @@
 #include "auth/user.h"
 #include "base/time.h"
 #include "base/utf8.h"
+#include "notify/outbox.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -397,11 +398,13 @@ int complaint_act(struct store_db *db, const struct actor *who, const char *rece
                                  .target_type = "complaint",
                                  .target_id = c.receipt_no,
                                  .detail = detail};
-        bool ok =
-            apply(db, who, &c, t->to, &ch) == 0 &&
-            complaint_event_append(db, who, c.id, act->action, c.status, t->to ? t->to : c.status,
-                                   ch.set_dept ? ch.dept_id : c.dept_id, note) == 0 &&
-            audit_append(db, who, &ev) == 0 && store_commit(db) == STORE_OK;
+        int64_t event_id = -1;
+        bool ok = apply(db, who, &c, t->to, &ch) == 0 &&
+                  (event_id = complaint_event_append(
+                       db, who, c.id, act->action, c.status, t->to ? t->to : c.status,
+                       ch.set_dept ? ch.dept_id : c.dept_id, note)) > 0 &&
+                  outbox_complaint_event(db, who->tenant_id, c.id, event_id, act->action) >= 0 &&
+                  audit_append(db, who, &ev) == 0 && store_commit(db) == STORE_OK;
         complaint_release(&c);
         if (!ok)
                 return db_error(db, e);

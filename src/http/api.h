@@ -7,6 +7,7 @@
 
 #include "auth/department.h"
 #include "auth/user.h"
+#include "complaint/complaint.h"
 #include "customer/customer.h"
 #include "http/http.h"
 
@@ -65,6 +66,21 @@ void api_match_rules_get(struct http_request *req);
 void api_match_rules_put(struct http_request *req);
 void api_reports_data_quality(struct http_request *req);
 
+void api_resident_code(struct http_request *req);
+void api_resident_sign_in(struct http_request *req);
+void api_resident_sign_out(struct http_request *req);
+void api_resident_me(struct http_request *req);
+void api_resident_consents(struct http_request *req);
+void api_resident_complaint(struct http_request *req);
+
+void api_templates_list(struct http_request *req);
+void api_templates_put(struct http_request *req);
+void api_templates_reset(struct http_request *req);
+void api_templates_preview(struct http_request *req);
+void api_messages_list(struct http_request *req);
+void api_reports_messages(struct http_request *req);
+void api_reports_contacts(struct http_request *req);
+
 /* New JSON objects (caller owns the reference). */
 json_t *api_department_json(const struct department *d);
 /* Looks up the user's department in the scope's tenant for its code and name. */
@@ -73,5 +89,16 @@ json_t *api_user_json(struct store_db *db, const struct actor *scope, const stru
  * birth_year, sex, mobile_masked, phone_masked, email_masked, address_area, rrn_masked.
  * NULL when out of memory. */
 json_t *api_customer_summary(const struct customer *c);
+/* A phone, mobile or e-mail value masked for screens ("010-****-5678", "ho***@x.kr"). */
+void api_mask_value(const char *field, const char *value, char *out, size_t outlen);
+/* The consent states of a customer: [{purpose, channel, granted, at, source}]. */
+json_t *api_consents_json(struct store_db *db, int64_t tenant_id, int64_t id);
+/* The customer's complaints (and those of customers merged into it), newest first. */
+json_t *api_customer_complaints_json(struct store_db *db, const struct customer *c);
+/* The tenant of a public request: the code given, or the only one. Replies and returns
+ * -1 when there is none; otherwise fills an anonymous actor of that tenant. */
+int api_public_actor(struct http_request *req, const char *code, struct actor *who);
+/* The complaint as the resident sees it (tracking view). */
+json_t *api_complaint_public_json(struct http_request *req, const struct complaint *c);
 
 #endif

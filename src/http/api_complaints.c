@@ -158,7 +158,7 @@ void api_complaints_create(struct http_request *req)
 }
 
 /* Public requests name their tenant, or there is only one. */
-static int public_actor(struct http_request *req, const char *code, struct actor *who)
+int api_public_actor(struct http_request *req, const char *code, struct actor *who)
 {
         struct tenant t;
         int rc = PCRM_ENOTFOUND;
@@ -202,7 +202,7 @@ void api_public_complaints_create(struct http_request *req)
         struct actor who;
         if (http_public_rate_limited(req))
                 return;
-        if (read_intake(req, true, &in, consents, &tenant) || public_actor(req, tenant, &who))
+        if (read_intake(req, true, &in, consents, &tenant) || api_public_actor(req, tenant, &who))
                 return;
         if (complaint_intake(req->db, &who, &in, &r, &e)) {
                 http_reply_pcrm_error(req, &e);
@@ -317,12 +317,17 @@ static json_t *complaint_json(struct http_request *req, const struct complaint *
         return o;
 }
 
+json_t *api_complaint_public_json(struct http_request *req, const struct complaint *c)
+{
+        return complaint_json(req, c, false);
+}
+
 void api_public_complaints_track(struct http_request *req)
 {
         struct actor who;
         struct complaint c;
         struct pcrm_error e;
-        if (public_actor(req, http_query(req, "tenant"), &who))
+        if (api_public_actor(req, http_query(req, "tenant"), &who))
                 return;
         int rc = complaint_track(req->db, who.tenant_id, req->params[0],
                                  http_header(req, "X-Tracking-Pin"), &c, &e);
@@ -491,7 +496,7 @@ void api_complaints_list(struct http_request *req)
 void api_complaint_types_list(struct http_request *req)
 {
         struct actor who = req->who;
-        if (who.kind == ACTOR_ANONYMOUS && public_actor(req, http_query(req, "tenant"), &who))
+        if (who.kind == ACTOR_ANONYMOUS && api_public_actor(req, http_query(req, "tenant"), &who))
                 return;
         struct store_stmt *st = store_prepare(
             req->db, "SELECT t.code, t.name, t.kind, t.period, t.service_class, d.code, d.name"

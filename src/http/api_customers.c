@@ -114,7 +114,7 @@ static void customer_area(const struct customer *c, char *out, size_t outlen)
  * their area. A value that cannot be read as its field is hidden entirely, except that a
  * short phone-like value keeps its last four digits.
  */
-static void mask_value(const char *field, const char *value, char *out, size_t outlen)
+void api_mask_value(const char *field, const char *value, char *out, size_t outlen)
 {
         char canon[CLEANSE_ADDRESS_SIZE];
         snprintf(out, outlen, "***");
@@ -284,7 +284,7 @@ static void mask_fields(json_t *fields)
                 if (!is_contact_field(key) || !json_is_string(value) || !json_string_length(value))
                         continue;
                 char out[CLEANSE_ADDRESS_SIZE];
-                mask_value(key, json_string_value(value), out, sizeof(out));
+                api_mask_value(key, json_string_value(value), out, sizeof(out));
                 json_string_set(value, out);
         }
 }
@@ -328,7 +328,7 @@ static json_t *sources_json(struct store_db *db, const struct customer *c, bool 
         return arr;
 }
 
-static json_t *consents_json(struct store_db *db, int64_t tenant_id, int64_t id)
+json_t *api_consents_json(struct store_db *db, int64_t tenant_id, int64_t id)
 {
         struct consent_state states[CONSENT_STATES];
         size_t n = 0;
@@ -383,7 +383,7 @@ static json_t *change_value(const char *field, const char *value, bool clear)
                 return json_null();
         if (clear || !is_contact_field(field))
                 return http_json_str_or_null(value);
-        mask_value(field, value, out, sizeof(out));
+        api_mask_value(field, value, out, sizeof(out));
         return json_string(out);
 }
 
@@ -423,7 +423,6 @@ static json_t *changes_json(struct store_db *db, const struct customer *c, bool 
  * The 360° view of one customer as `who` may see it. A new reference, or NULL when the
  * database failed. Not audited here: the callers audit what they show.
  */
-static json_t *complaints_json(struct store_db *db, const struct customer *c);
 
 /* Binds (tenant, id, tenant, id) for "WHERE tenant_id = ? AND (x = ? OR x IN (SELECT id
  * FROM customers WHERE tenant_id = ? AND merged_into = ?))": a customer's rows and those of
@@ -442,9 +441,9 @@ static json_t *customer_view(struct store_db *db, const struct actor *who, const
         bool clear = sees_contacts(who);
         json_t *profile = profile_json(c, clear), *household = household_json(db, c),
                *sources = sources_json(db, c, clear),
-               *consents = consents_json(db, c->tenant_id, c->id), *merges = merges_json(db, c),
-               *changes = changes_json(db, c, clear), *complaints = complaints_json(db, c),
-               *contacts = contacts_json(db, c);
+               *consents = api_consents_json(db, c->tenant_id, c->id), *merges = merges_json(db, c),
+               *changes = changes_json(db, c, clear),
+               *complaints = api_customer_complaints_json(db, c), *contacts = contacts_json(db, c);
         if (!profile || !household || !sources || !consents || !merges || !changes || !complaints ||
             !contacts) {
                 json_decref(complaints);
@@ -464,7 +463,7 @@ static json_t *customer_view(struct store_db *db, const struct actor *who, const
 }
 
 /* The customer's complaints, newest first (those of customers merged into it too). */
-static json_t *complaints_json(struct store_db *db, const struct customer *c)
+json_t *api_customer_complaints_json(struct store_db *db, const struct customer *c)
 {
         struct store_stmt *st = store_prepare(
             db, "SELECT receipt_no, title, status, type_code, channel, received_at, due_at"
@@ -916,7 +915,7 @@ void api_merges_undo(struct http_request *req)
 
 static void reply_consents(struct http_request *req, int status, int64_t id)
 {
-        json_t *arr = consents_json(req->db, req->who.tenant_id, id);
+        json_t *arr = api_consents_json(req->db, req->who.tenant_id, id);
         if (!arr) {
                 reply_internal(req);
                 return;

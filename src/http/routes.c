@@ -12,6 +12,10 @@
 #define CUST_RRN    (ROLE_OFFICER | ROLE_DEPT_HEAD | ROLE_PRIVACY_OFFICER)
 #define CUST_MERGE  (ROLE_CS_MANAGER | ROLE_PRIVACY_OFFICER | ROLE_ADMIN)
 #define CUST_RULES  (ROLE_CS_MANAGER | ROLE_ADMIN)
+/* Notices: cs_manager words them; the outbox and its reports are read by those who
+ * answer for the service and for personal data. */
+#define MSG_ADMIN   (ROLE_CS_MANAGER | ROLE_ADMIN)
+#define MSG_READ    (ROLE_CS_MANAGER | ROLE_ADMIN | ROLE_PRIVACY_OFFICER | ROLE_DEPT_HEAD)
 #define CUST_REPORT (ROLE_CS_MANAGER | ROLE_PRIVACY_OFFICER | ROLE_ADMIN | ROLE_DEPT_HEAD)
 
 const struct http_route http_routes[] = {
@@ -72,11 +76,23 @@ const struct http_route http_routes[] = {
      ROLE_AGENT | ROLE_OFFICER | ROLE_DEPT_HEAD | ROLE_CS_MANAGER, 0},
     {"GET", "/api/v1/call-tasks", api_calls_list,
      ROLE_AGENT | ROLE_OFFICER | ROLE_DEPT_HEAD | ROLE_CS_MANAGER, 0},
-    {"POST", "/api/v1/call-tasks", api_calls_create, ROLE_AGENT | ROLE_OFFICER | ROLE_DEPT_HEAD,
-     0},
+    {"POST", "/api/v1/call-tasks", api_calls_create, ROLE_AGENT | ROLE_OFFICER | ROLE_DEPT_HEAD, 0},
     {"POST", "/api/v1/call-tasks/:id/claim", api_calls_claim,
      ROLE_AGENT | ROLE_OFFICER | ROLE_DEPT_HEAD, 0},
     {"POST", "/api/v1/call-tasks/:id/complete", api_calls_complete,
      ROLE_AGENT | ROLE_OFFICER | ROLE_DEPT_HEAD, 0},
+    {"POST", "/api/v1/public/sign-in/code", api_resident_code, 0, ROUTE_PUBLIC},
+    {"POST", "/api/v1/public/sign-in", api_resident_sign_in, 0, ROUTE_PUBLIC},
+    {"POST", "/api/v1/public/sign-out", api_resident_sign_out, 0, ROUTE_PUBLIC},
+    {"GET", "/api/v1/public/me", api_resident_me, 0, ROUTE_PUBLIC},
+    {"PUT", "/api/v1/public/me/consents", api_resident_consents, 0, ROUTE_PUBLIC},
+    {"GET", "/api/v1/public/me/complaints/:receipt", api_resident_complaint, 0, ROUTE_PUBLIC},
+    {"GET", "/api/v1/templates", api_templates_list, MSG_ADMIN, 0},
+    {"POST", "/api/v1/templates/preview", api_templates_preview, MSG_ADMIN, 0},
+    {"PUT", "/api/v1/templates/:event/:medium", api_templates_put, MSG_ADMIN, 0},
+    {"DELETE", "/api/v1/templates/:event/:medium", api_templates_reset, MSG_ADMIN, 0},
+    {"GET", "/api/v1/messages", api_messages_list, MSG_READ, 0},
+    {"GET", "/api/v1/reports/messages", api_reports_messages, MSG_READ, 0},
+    {"GET", "/api/v1/reports/contacts", api_reports_contacts, MSG_READ, 0},
     {0, 0, 0, 0, 0},
 };
