@@ -73,6 +73,8 @@ void api_resident_me(struct http_request *req);
 void api_resident_consents(struct http_request *req);
 void api_resident_complaint(struct http_request *req);
 
+void api_call_rules_get(struct http_request *req);
+void api_call_rules_put(struct http_request *req);
 void api_templates_list(struct http_request *req);
 void api_templates_put(struct http_request *req);
 void api_templates_reset(struct http_request *req);

@@ -29,7 +29,7 @@ void api_calls_list(struct http_request *req)
         struct store_stmt *st = store_prepare(
             req->db,
             "SELECT t.id, t.kind, t.status, t.due_at, t.reason, t.customer_id, p.receipt_no,"
-            " t.assigned_to, t.claimed_by, t.outcome, t.answers, c.name FROM call_tasks t"
+            " t.assigned_to, t.claimed_by, t.outcome, t.answers, c.name, t.stage FROM call_tasks t"
             " JOIN customers c ON c.id = t.customer_id"
             " LEFT JOIN complaints p ON p.id = t.complaint_id WHERE t.tenant_id = ?"
             " AND (CAST(? AS TEXT) IS NULL OR t.kind = ?)"
@@ -72,8 +72,11 @@ void api_calls_list(struct http_request *req)
                     "overdue", late, "outcome", http_json_str_or_null(store_col_text(st, 9)),
                     "answers", answers ? answers : json_null(), "customer_name",
                     http_json_str_or_null(store_col_text(st, 11)));
-                if (o)
+                if (o) {
+                        json_object_set_new(o, "stage",
+                                            http_json_str_or_null(store_col_text(st, 12)));
                         json_array_append_new(arr, o);
+                }
         }
         store_done(st);
         json_t *next =
@@ -85,23 +88,30 @@ void api_calls_list(struct http_request *req)
 
 void api_calls_create(struct http_request *req)
 {
-        static const char *const fields[] = {"kind", "customer_id", "receipt_no", "reason", NULL};
-        const char *kind, *receipt = NULL, *reason = NULL;
+        static const char *const fields[] = {"kind",   "customer_id", "receipt_no",
+                                             "reason", "to",          NULL};
+        const char *kind, *receipt = NULL, *reason = NULL, *to = NULL;
         int64_t customer = 0, id = 0;
         json_t *body = http_body_object(req);
         if (!body || http_check_fields(req, body, fields) ||
             http_field_string(req, body, "kind", true, 8, &kind) ||
             http_field_int(req, body, "customer_id", true, &customer, NULL) ||
             http_field_string(req, body, "receipt_no", false, 20, &receipt) ||
-            http_field_string(req, body, "reason", true, 500, &reason))
+            http_field_string(req, body, "reason", true, 500, &reason) ||
+            http_field_string(req, body, "to", false, 8, &to))
                 return;
+        if (to && strcmp(to, "officer") && strcmp(to, "head")) {
+                http_reply_error(req, 400, "invalid_field", "to", "to는 officer 또는 head입니다");
+                return;
+        }
         if (strcmp(kind, "catch")) {
                 http_reply_error(req, 400, "invalid_field", "kind",
                                  "직접 만드는 통화 업무는 catch뿐입니다 (plus, happy는 자동)");
                 return;
         }
         struct pcrm_error e;
-        if (calls_flag_catch(req->db, &req->who, customer, receipt, reason, &id, &e)) {
+        if (calls_flag_catch_to(req->db, &req->who, customer, receipt, reason,
+                                to && !strcmp(to, "head"), &id, &e)) {
                 http_reply_pcrm_error(req, &e);
                 return;
         }
@@ -160,4 +170,95 @@ void api_calls_complete(struct http_request *req)
         http_reply_json(req, 200,
                         json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "status", "done",
                                   "outcome", outcome));
+}
+
+void api_call_rules_get(struct http_request *req)
+{
+        struct store_stmt *st = store_prepare(
+            req->db, "SELECT r.type_code, t.name, d.id, d.code, d.name, r.percent"
+                     " FROM happy_call_rules r LEFT JOIN complaint_types t ON"
+                     " t.tenant_id = r.tenant_id AND t.code = r.type_code"
+                     " LEFT JOIN departments d ON d.id = r.dept_id WHERE r.tenant_id = ?"
+                     " ORDER BY r.type_code IS NULL, r.type_code, d.code");
+        if (!st) {
+                http_reply_error(req, 500, "internal", NULL, "서버 내부 오류가 발생했습니다");
+                return;
+        }
+        store_bind_int(st, 1, req->who.tenant_id);
+        json_t *rules = json_array();
+        while (store_step(st) == STORE_ROW) {
+                json_t *dept =
+                    store_col_is_null(st, 2)
+                        ? json_null()
+                        : json_pack("{s:I, s:s, s:s}", "id", (json_int_t)store_col_int(st, 2),
+                                    "code", store_col_text(st, 3), "name", store_col_text(st, 4));
+                json_array_append_new(
+                    rules, json_pack("{s:o, s:o, s:o, s:I}", "type_code",
+                                     http_json_str_or_null(store_col_text(st, 0)), "type_name",
+                                     http_json_str_or_null(store_col_text(st, 1)), "department",
+                                     dept, "percent", (json_int_t)store_col_int(st, 5)));
+        }
+        store_done(st);
+        http_reply_json(
+            req, 200,
+            json_pack("{s:i, s:o}", "default_percent", CALLS_HAPPY_SAMPLE_PERCENT, "rules", rules));
+}
+
+/* One rule of the body: {"type_code", "department" (code), "percent"}. */
+static int read_rule(struct http_request *req, json_t *o, struct happy_rule *r)
+{
+        static const char *const fields[] = {"type_code", "department", "percent", NULL};
+        const char *dept = NULL;
+        int64_t percent = 0;
+        if (!json_is_object(o)) {
+                http_reply_error(req, 400, "invalid_field", "rules",
+                                 "rules의 각 항목은 객체여야 합니다");
+                return -1;
+        }
+        if (http_check_fields(req, o, fields) ||
+            http_field_string(req, o, "type_code", false, 48, &r->type_code) ||
+            http_field_string(req, o, "department", false, 40, &dept) ||
+            http_field_int(req, o, "percent", true, &percent, NULL))
+                return -1;
+        r->percent = percent < 0 || percent > 100 ? -1 : (int)percent;
+        r->dept_id = 0;
+        if (dept) {
+                struct department d;
+                if (dept_find_code(req->db, req->who.tenant_id, dept, &d) != PCRM_OK) {
+                        http_reply_error(req, 400, "invalid_field", "rules",
+                                         "규칙의 부서 코드가 없습니다");
+                        return -1;
+                }
+                r->dept_id = d.id;
+        }
+        return 0;
+}
+
+void api_call_rules_put(struct http_request *req)
+{
+        static const char *const fields[] = {"rules", NULL};
+        json_t *body = http_body_object(req);
+        if (!body || http_check_fields(req, body, fields))
+                return;
+        json_t *arr = json_object_get(body, "rules");
+        if (!json_is_array(arr)) {
+                http_reply_error(req, 400, arr ? "invalid_field" : "missing_field", "rules",
+                                 "rules는 규칙의 배열이어야 합니다");
+                return;
+        }
+        size_t n = json_array_size(arr);
+        if (n > CALLS_RULES_MAX) {
+                http_reply_error(req, 400, "invalid_field", "rules", "규칙은 200개까지입니다");
+                return;
+        }
+        struct happy_rule rules[CALLS_RULES_MAX];
+        for (size_t i = 0; i < n; i++)
+                if (read_rule(req, json_array_get(arr, i), &rules[i]))
+                        return;
+        struct pcrm_error e;
+        if (calls_rules_put(req->db, &req->who, rules, n, &e)) {
+                http_reply_pcrm_error(req, &e);
+                return;
+        }
+        api_call_rules_get(req);
 }

@@ -87,6 +87,8 @@ const struct http_route http_routes[] = {
     {"GET", "/api/v1/public/me", api_resident_me, 0, ROUTE_PUBLIC},
     {"PUT", "/api/v1/public/me/consents", api_resident_consents, 0, ROUTE_PUBLIC},
     {"GET", "/api/v1/public/me/complaints/:receipt", api_resident_complaint, 0, ROUTE_PUBLIC},
+    {"GET", "/api/v1/call-rules", api_call_rules_get, MSG_ADMIN, 0},
+    {"PUT", "/api/v1/call-rules", api_call_rules_put, MSG_ADMIN, 0},
     {"GET", "/api/v1/templates", api_templates_list, MSG_ADMIN, 0},
     {"POST", "/api/v1/templates/preview", api_templates_preview, MSG_ADMIN, 0},
     {"PUT", "/api/v1/templates/:event/:medium", api_templates_put, MSG_ADMIN, 0},

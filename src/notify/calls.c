@@ -35,8 +35,31 @@ static int64_t end_of_working_day(struct store_db *db, int64_t now)
         return day * TIME_MS_PER_DAY + 18 * 3600000LL - TIME_KST_OFFSET_MIN * 60000LL;
 }
 
+/* The active department head of the actor's department, 0 if none, -1 on error. */
+static int64_t head_of(struct store_db *db, const struct actor *who)
+{
+        struct store_stmt *st = store_prepare(
+            db, "SELECT id FROM users WHERE tenant_id = ? AND dept_id = ? AND role = 'dept_head'"
+                " AND active = 1 ORDER BY id LIMIT 1");
+        if (!st)
+                return -1;
+        store_bind_int(st, 1, who->tenant_id);
+        store_bind_int(st, 2, who->dept_id);
+        int step = store_step(st);
+        int64_t id = step == STORE_ROW ? store_col_int(st, 0) : step == STORE_DONE ? 0 : -1;
+        store_done(st);
+        return id;
+}
+
 int calls_flag_catch(struct store_db *db, const struct actor *who, int64_t customer_id,
                      const char *receipt_no, const char *reason, int64_t *id, struct pcrm_error *e)
+{
+        return calls_flag_catch_to(db, who, customer_id, receipt_no, reason, false, id, e);
+}
+
+int calls_flag_catch_to(struct store_db *db, const struct actor *who, int64_t customer_id,
+                        const char *receipt_no, const char *reason, bool to_head, int64_t *id,
+                        struct pcrm_error *e)
 {
         size_t len = reason ? strlen(reason) : 0;
         if (!len || !utf8_valid_text(reason, len) || utf8_length(reason, len) > 500)
@@ -77,6 +100,16 @@ int calls_flag_catch(struct store_db *db, const struct actor *who, int64_t custo
                 }
         }
         int64_t now = time_now_ms();
+        int64_t assignee = who->kind == ACTOR_USER ? who->id : 0;
+        if (rc == STORE_ROW && to_head) {
+                assignee = who->dept_id ? head_of(db, who) : 0;
+                if (assignee <= 0) {
+                        store_rollback(db);
+                        return assignee < 0
+                                   ? err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류")
+                                   : err_set(e, PCRM_ERULE, "to", "이 부서에는 부서장이 없습니다");
+                }
+        }
         st = rc == STORE_ROW
                  ? store_prepare(
                        db,
@@ -92,8 +125,8 @@ int calls_flag_catch(struct store_db *db, const struct actor *who, int64_t custo
                         store_bind_int(st, 3, complaint);
                 store_bind_text(st, 4, reason);
                 store_bind_int(st, 5, end_of_working_day(db, now));
-                if (who->kind == ACTOR_USER)
-                        store_bind_int(st, 6, who->id);
+                if (assignee)
+                        store_bind_int(st, 6, assignee);
                 store_bind_int(st, 7, now);
                 step = store_step(st);
                 *id = step == STORE_ROW ? store_col_int(st, 0) : 0;
@@ -108,52 +141,75 @@ int calls_flag_catch(struct store_db *db, const struct actor *who, int64_t custo
         return PCRM_OK;
 }
 
+/* One planning INSERT ... SELECT with (now, n) bound; adds the rows it made to *total. */
+static int plan_step(struct store_db *db, const char *sql, int64_t now_ms, int64_t n,
+                     int64_t *total)
+{
+        struct store_stmt *st = store_prepare(db, sql);
+        if (!st)
+                return STORE_ERROR;
+        store_bind_int(st, 1, now_ms);
+        store_bind_int(st, 2, n);
+        int rc = store_step(st);
+        if (rc == STORE_DONE)
+                *total += store_changes(db);
+        store_done(st);
+        return rc;
+}
+
 int64_t calls_plan(struct store_db *db, int64_t now_ms)
 {
         if (store_begin(db) != STORE_OK)
                 return -1;
         int64_t total = 0;
         /* Plus-Call: open complaints of residents nobody can text or e-mail. */
-        struct store_stmt *st = store_prepare(
+        int rc = plan_step(
             db,
-            "INSERT INTO call_tasks (tenant_id, kind, customer_id, complaint_id, reason, due_at,"
-            " created_at) SELECT c.tenant_id, 'plus', c.customer_id, c.id, '진행상황 전화 안내',"
-            " ? + 86400000, ? FROM complaints c JOIN customers u ON u.id = c.customer_id"
-            " WHERE c.status IN " COMPLAINT_OPEN_SQL
-            " AND u.mobile IS NULL AND u.email IS NULL AND NOT EXISTS"
-            " (SELECT 1 FROM call_tasks t WHERE t.tenant_id = c.tenant_id AND t.kind = 'plus'"
-            " AND t.complaint_id = c.id)");
-        int rc = STORE_ERROR;
-        if (st) {
-                store_bind_int(st, 1, now_ms);
-                store_bind_int(st, 2, now_ms);
-                rc = store_step(st);
-                total += rc == STORE_DONE ? store_changes(db) : 0;
-                store_done(st);
-        }
-        /* Happy-Call: a sample of the complaints answered in the last week. */
-        st = rc == STORE_DONE
-                 ? store_prepare(
-                       db, "INSERT INTO call_tasks (tenant_id, kind, customer_id, complaint_id, "
-                           "reason, due_at,"
-                           " created_at) SELECT c.tenant_id, 'happy', c.customer_id, c.id, '만족도 "
-                           "전화 조사',"
-                           " c.answered_at + 2 * 86400000, ? FROM complaints c"
-                           " WHERE c.answered_at IS NOT NULL AND c.answered_at > ? - 7 * 86400000"
-                           " AND c.customer_id IS NOT NULL AND c.id % 100 < ? AND NOT EXISTS"
-                           " (SELECT 1 FROM call_tasks t WHERE t.tenant_id = c.tenant_id AND "
-                           "t.kind = 'happy'"
-                           " AND t.complaint_id = c.id)")
-                 : NULL;
-        rc = STORE_ERROR;
-        if (st) {
-                store_bind_int(st, 1, now_ms);
-                store_bind_int(st, 2, now_ms);
-                store_bind_int(st, 3, CALLS_HAPPY_SAMPLE_PERCENT);
-                rc = store_step(st);
-                total += rc == STORE_DONE ? store_changes(db) : 0;
-                store_done(st);
-        }
+            "INSERT INTO call_tasks (tenant_id, kind, customer_id, complaint_id,"
+            " reason, due_at, created_at) SELECT c.tenant_id, 'plus', c.customer_id,"
+            " c.id, '진행상황 전화 안내', ?1 + 86400000, ?1 FROM complaints c"
+            " JOIN customers u ON u.id = c.customer_id WHERE c.status IN " COMPLAINT_OPEN_SQL
+            " AND u.mobile IS NULL AND u.email IS NULL"
+            " AND ?2 = ?2 AND NOT EXISTS (SELECT 1 FROM call_tasks t WHERE"
+            " t.tenant_id = c.tenant_id AND t.kind = 'plus' AND t.complaint_id = c.id)",
+            now_ms, 0, &total);
+        /* Happy-Call, satisfaction: a sample of the complaints answered in the last week,
+         * the share set per type and department (the most specific rule wins). */
+        if (rc == STORE_DONE)
+                rc =
+                    plan_step(db,
+                              "INSERT INTO call_tasks (tenant_id, kind, stage, customer_id,"
+                              " complaint_id, reason, due_at, created_at)"
+                              " SELECT c.tenant_id, 'happy', 'satisfaction', c.customer_id, c.id,"
+                              " '만족도 전화 조사', c.answered_at + 2 * 86400000, ?1"
+                              " FROM complaints c WHERE c.answered_at IS NOT NULL"
+                              " AND c.answered_at > ?1 - 7 * 86400000 AND c.customer_id IS NOT NULL"
+                              " AND c.id % 100 < coalesce((SELECT r.percent FROM happy_call_rules r"
+                              " WHERE r.tenant_id = c.tenant_id AND (r.type_code IS NULL OR"
+                              " r.type_code = c.type_code) AND (r.dept_id IS NULL OR"
+                              " r.dept_id = c.dept_id) ORDER BY (r.type_code IS NOT NULL) * 2 +"
+                              " (r.dept_id IS NOT NULL) DESC LIMIT 1), ?2)"
+                              " AND NOT EXISTS (SELECT 1 FROM call_tasks t WHERE"
+                              " t.tenant_id = c.tenant_id AND t.kind = 'happy'"
+                              " AND t.stage = 'satisfaction' AND t.complaint_id = c.id)",
+                              now_ms, CALLS_HAPPY_SAMPLE_PERCENT, &total);
+        /* Happy-Call, guidance: a long complaint (a period of two weeks or more) past half
+         * its time gets a call to say how it stands, if the resident has a phone. */
+        if (rc == STORE_DONE)
+                rc = plan_step(db,
+                               "INSERT INTO call_tasks (tenant_id, kind, stage, customer_id,"
+                               " complaint_id, reason, due_at, created_at)"
+                               " SELECT c.tenant_id, 'happy', 'guidance', c.customer_id, c.id,"
+                               " '장기 민원 중간 안내 전화', ?1 + 86400000, ?1 FROM complaints c"
+                               " JOIN customers u ON u.id = c.customer_id"
+                               " WHERE c.status IN " COMPLAINT_RUNNING_SQL
+                               " AND c.due_at - c.received_at >= ?2 * 86400000"
+                               " AND ?1 >= c.received_at + (c.due_at - c.received_at) / 2"
+                               " AND (u.mobile IS NOT NULL OR u.phone IS NOT NULL)"
+                               " AND NOT EXISTS (SELECT 1 FROM call_tasks t WHERE"
+                               " t.tenant_id = c.tenant_id AND t.kind = 'happy'"
+                               " AND t.stage = 'guidance' AND t.complaint_id = c.id)",
+                               now_ms, CALLS_GUIDANCE_MIN_DAYS, &total);
         if (rc != STORE_DONE || store_commit(db) != STORE_OK) {
                 store_rollback(db);
                 return -1;
@@ -166,7 +222,8 @@ static int task_state(struct store_db *db, int64_t tenant_id, int64_t id, char *
                       int64_t *claimed_by)
 {
         struct store_stmt *st = store_prepare(
-            db, "SELECT kind, status, claimed_by FROM call_tasks WHERE tenant_id = ? AND id = ?");
+            db, "SELECT CASE WHEN stage = 'guidance' THEN 'guide' ELSE kind END, status,"
+                " claimed_by FROM call_tasks WHERE tenant_id = ? AND id = ?");
         if (!st)
                 return PCRM_EINTERNAL;
         store_bind_int(st, 1, tenant_id);
@@ -285,6 +342,114 @@ int calls_complete(struct store_db *db, const struct actor *who, int64_t id, con
         snprintf(detail, sizeof(detail), "{\"outcome\":\"%s\"}", outcome);
         if (step != STORE_DONE || audit_task(db, who, "call_task.complete", id, detail) < 0 ||
             store_commit(db) != STORE_OK) {
+                store_rollback(db);
+                return err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
+        }
+        return PCRM_OK;
+}
+
+static bool rule_key_seen(const struct happy_rule *rules, size_t i)
+{
+        for (size_t j = 0; j < i; j++) {
+                bool same_type =
+                    !rules[i].type_code == !rules[j].type_code &&
+                    (!rules[i].type_code || !strcmp(rules[i].type_code, rules[j].type_code));
+                if (same_type && rules[i].dept_id == rules[j].dept_id)
+                        return true;
+        }
+        return false;
+}
+
+static int rule_check(struct store_db *db, int64_t tenant_id, const struct happy_rule *r, size_t i,
+                      struct pcrm_error *e)
+{
+        if (r->percent < 0 || r->percent > 100)
+                return err_set(e, PCRM_EINVALID, "rules", "%zu번째 규칙: percent는 0~100입니다",
+                               i + 1);
+        if (r->type_code) {
+                struct store_stmt *st = store_prepare(
+                    db, "SELECT 1 FROM complaint_types WHERE tenant_id = ? AND code = ?");
+                int step = STORE_ERROR;
+                if (st) {
+                        store_bind_int(st, 1, tenant_id);
+                        store_bind_text(st, 2, r->type_code);
+                        step = store_step(st);
+                        store_done(st);
+                }
+                if (step != STORE_ROW)
+                        return err_set(e, step == STORE_DONE ? PCRM_EINVALID : PCRM_EINTERNAL,
+                                       "rules", "%zu번째 규칙: 민원 유형 %s가 없습니다", i + 1,
+                                       r->type_code);
+        }
+        if (r->dept_id) {
+                struct store_stmt *st =
+                    store_prepare(db, "SELECT 1 FROM departments WHERE tenant_id = ? AND id = ?");
+                int step = STORE_ERROR;
+                if (st) {
+                        store_bind_int(st, 1, tenant_id);
+                        store_bind_int(st, 2, r->dept_id);
+                        step = store_step(st);
+                        store_done(st);
+                }
+                if (step != STORE_ROW)
+                        return err_set(e, step == STORE_DONE ? PCRM_EINVALID : PCRM_EINTERNAL,
+                                       "rules", "%zu번째 규칙: 부서가 없습니다", i + 1);
+        }
+        return PCRM_OK;
+}
+
+static int rule_insert(struct store_db *db, int64_t tenant_id, const struct happy_rule *r)
+{
+        struct store_stmt *st = store_prepare(
+            db, "INSERT INTO happy_call_rules (tenant_id, type_code, dept_id, percent, updated_at)"
+                " VALUES (?, ?, ?, ?, ?)");
+        if (!st)
+                return -1;
+        store_bind_int(st, 1, tenant_id);
+        store_bind_text(st, 2, r->type_code);
+        if (r->dept_id)
+                store_bind_int(st, 3, r->dept_id);
+        store_bind_int(st, 4, r->percent);
+        store_bind_int(st, 5, time_now_ms());
+        int step = store_step(st);
+        store_done(st);
+        return step == STORE_DONE ? 0 : -1;
+}
+
+int calls_rules_put(struct store_db *db, const struct actor *who, const struct happy_rule *rules,
+                    size_t n, struct pcrm_error *e)
+{
+        if (n > CALLS_RULES_MAX)
+                return err_set(e, PCRM_EINVALID, "rules", "규칙은 %d개까지입니다", CALLS_RULES_MAX);
+        if (store_begin(db) != STORE_OK)
+                return err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
+        int rc = PCRM_OK;
+        for (size_t i = 0; i < n && !rc; i++) {
+                rc = rule_check(db, who->tenant_id, &rules[i], i, e);
+                if (!rc && rule_key_seen(rules, i))
+                        rc = err_set(e, PCRM_EINVALID, "rules",
+                                     "%zu번째 규칙: 같은 유형·부서의 규칙이 이미 있습니다", i + 1);
+        }
+        struct store_stmt *st =
+            rc ? NULL : store_prepare(db, "DELETE FROM happy_call_rules WHERE tenant_id = ?");
+        int step = STORE_ERROR;
+        if (st) {
+                store_bind_int(st, 1, who->tenant_id);
+                step = store_step(st);
+                store_done(st);
+        }
+        for (size_t i = 0; !rc && step == STORE_DONE && i < n; i++)
+                if (rule_insert(db, who->tenant_id, &rules[i]) < 0)
+                        step = STORE_ERROR;
+        char detail[48];
+        snprintf(detail, sizeof(detail), "{\"rules\":%zu}", n);
+        struct audit_event ev = {
+            .action = "call_rules.update", .target_type = "happy_call_rules", .detail = detail};
+        if (rc) {
+                store_rollback(db);
+                return rc;
+        }
+        if (step != STORE_DONE || audit_append(db, who, &ev) < 0 || store_commit(db) != STORE_OK) {
                 store_rollback(db);
                 return err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
         }

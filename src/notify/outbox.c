@@ -390,7 +390,8 @@ int outbox_complaint_event(struct store_db *db, int64_t tenant_id, int64_t compl
                 return -1;
         char due[64], link[512];
         format_due(f.due_at, due, sizeof(due));
-        snprintf(link, sizeof(link), "%s/#/track/%s", settings()->public_url, f.receipt_no);
+        snprintf(link, sizeof(link), "%s/portal/track?receipt=%s", settings()->public_url,
+                 f.receipt_no);
         struct template_values v = {.name = r.name,
                                     .receipt_no = f.receipt_no,
                                     .title = f.title,
@@ -480,7 +481,8 @@ int outbox_preview(struct store_db *db, int64_t tenant_id, const char *receipt_n
         }
         char due[64], link[512];
         format_due(f.due_at, due, sizeof(due));
-        snprintf(link, sizeof(link), "%s/#/track/%s", settings()->public_url, f.receipt_no);
+        snprintf(link, sizeof(link), "%s/portal/track?receipt=%s", settings()->public_url,
+                 f.receipt_no);
         struct template_values v = {.name = r.name,
                                     .receipt_no = f.receipt_no,
                                     .title = f.title,
@@ -792,6 +794,28 @@ int outbox_deliver(struct store_db *db, const struct notify_settings *s, struct 
                 outgoing_release(&batch[i]);
         }
         return attempted;
+}
+
+int64_t outbox_settle_history(struct store_db *db, int64_t before_ms)
+{
+        const struct notify_settings *s = settings();
+        struct store_stmt *st = store_prepare(
+            db, "UPDATE messages SET status = 'sent', attempts = 1, sent_at = created_at + 1000,"
+                " transport = 'demo', unit_price = CASE class WHEN 'SMS' THEN ?1 WHEN 'LMS'"
+                " THEN ?2 ELSE ?3 END, updated_at = created_at + 1000"
+                " WHERE status = 'queued' AND created_at < ?4");
+        if (!st)
+                return -1;
+        char price[3][32];
+        double prices[3] = {s->price_sms, s->price_lms, s->price_email};
+        for (int i = 0; i < 3; i++) {
+                snprintf(price[i], sizeof(price[i]), "%.2f", prices[i]);
+                store_bind_text(st, i + 1, price[i]);
+        }
+        store_bind_int(st, 4, before_ms);
+        int step = store_step(st);
+        store_done(st);
+        return step == STORE_DONE ? store_changes(db) : -1;
 }
 
 /* ---- report --------------------------------------------------------------------------- */

@@ -81,6 +81,11 @@ struct outbox_pacer {
 int outbox_deliver(struct store_db *db, const struct notify_settings *s, struct outbox_pacer *pacer,
                    int64_t now_ms, int max);
 
+/* The demo city's past (pcrm gen complaints): queued messages of events before before_ms
+ * are recorded as delivered at their time with transport "demo", so the reports show a
+ * year; nothing is written to any transport. Returns rows changed or -1. */
+int64_t outbox_settle_history(struct store_db *db, int64_t before_ms);
+
 /* Messages by month × medium × class for a KST year (Paju Table 3-5 layout): count, sent,
  * dead, unit price, cost, success rate. A new JSON object, or NULL on error. */
 json_t *outbox_report(struct store_db *db, int64_t tenant_id, int year);

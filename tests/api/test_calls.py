@@ -52,3 +52,39 @@ class CallTaskTest(ApiTest):
         tid = self.assertJson(r, 201)["id"]
         self.assertError(self.agent.post("/api/v1/call-tasks/%d/complete" % tid, {"outcome": "maybe"}),
                          400, "invalid_field", "outcome")
+
+    def test_catch_call_to_the_department_head(self):
+        cid = self.customer()
+        r = self.officer.post("/api/v1/call-tasks", {"kind": "catch", "customer_id": cid,
+                                                     "reason": "담당자와 언쟁 후 귀가", "to": "head"})
+        task = self.assertJson(r, 201)
+        head = self.user_by_name(self.s.login("admin"), "depthead")
+        queue = self.assertJson(self.agent.get("/api/v1/call-tasks?kind=catch&limit=200"), 200)
+        mine = [t for t in queue["items"] if t["id"] == task["id"]][0]
+        self.assertEqual(mine["assigned_to"], head["id"])
+        self.assertError(self.officer.post("/api/v1/call-tasks", {"kind": "catch", "customer_id": cid,
+                                                                   "reason": "x", "to": "mayor"}),
+                         400, "invalid_field", "to")
+
+    def test_happy_call_sampling_rules(self):
+        cs = self.s.login("csmanager")
+        before = self.assertJson(cs.get("/api/v1/call-rules"), 200)
+        self.assertEqual(before["default_percent"], 20)
+        try:
+            r = cs.request("PUT", "/api/v1/call-rules", {"rules": [
+                {"department": "parking", "percent": 100},
+                {"type_code": "REPORT-ROAD-DAMAGE", "department": "road-maintenance", "percent": 5}]})
+            body = self.assertJson(r, 200)
+            self.assertEqual(len(body["rules"]), 2)
+            road = [x for x in body["rules"] if x["type_code"] == "REPORT-ROAD-DAMAGE"][0]
+            self.assertEqual((road["department"]["code"], road["percent"]), ("road-maintenance", 5))
+            for rules, field in (([{"percent": 101}], "rules"), ([{"type_code": "NOPE", "percent": 1}], "rules"),
+                                 ([{"department": "nowhere", "percent": 1}], "rules"),
+                                 ([{"percent": 5, "extra": 1}], "extra"), ("all", "rules")):
+                r = cs.request("PUT", "/api/v1/call-rules", {"rules": rules})
+                self.assertEqual(r.status, 400, r.describe())
+                self.assertEqual(r.json()["error"]["field"], field)
+            self.assertEqual(len(self.assertJson(cs.get("/api/v1/call-rules"), 200)["rules"]), 2)
+            self.assertError(self.officer.get("/api/v1/call-rules"), 403, "forbidden")
+        finally:
+            self.assertJson(cs.request("PUT", "/api/v1/call-rules", {"rules": []}), 200)

@@ -89,9 +89,9 @@ class NotifyTest(ApiTest):
         self.assertIn("sms", header)
         self.assertIn("to " + mobile, header)
         self.assertRegex(header, r" (SMS|LMS) ")
-        self.assertIn("송하늘님", text)
+        self.assertIn("[부산광역시] 민원 %s 접수" % rec["receipt_no"], text)
         self.assertIn("도로관리과", text)
-        self.assertIn("/#/track/" + rec["receipt_no"], text)
+        self.assertRegex(header, r" SMS ")  # the short received notice fits 90 EUC-KR bytes
         rows = wait_for(lambda: [m for m in self.messages(rec["receipt_no"]) if m[2] == "sent"])
         self.assertEqual(rows, [("received", "sms", "sent", "statutory")])
 
@@ -108,7 +108,11 @@ class NotifyTest(ApiTest):
         want = ["received", "assigned", "supplement", "extended", "answered"]
         got = wait_for(lambda: [m[0] for m in self.messages(no) if m[2] == "sent"] == want and want)
         self.assertEqual([m[0] for m in self.messages(no)], want)
-        self.assertEqual(len(wait_for(lambda: len(self.records_for(no)) == 5 and self.records_for(no))), 5)
+        records = wait_for(lambda: len(self.records_for(no)) == 5 and self.records_for(no))
+        self.assertEqual(len(records), 5)
+        # the answer notice links to the resident's tracking page
+        self.assertIn("/portal/track?receipt=" + no, records[-1][1])
+        self.assertIn(" LMS ", records[-1][0])
         # each sent notice is in the resident's contact history
         admin = self.s.login("csmanager")
         view = self.assertJson(admin.get("/api/v1/customers/%d" % self.detail_customer(no)), 200)

@@ -173,6 +173,117 @@ static void test_happy_call_needs_answers(void **state)
         assert_int_equal(calls_flag_catch(f->db, &f->officer, c, NULL, "", &id, &e), PCRM_EINVALID);
 }
 
+static void add_type(struct fx *f, const char *code, int64_t dept)
+{
+        qexec(f->db,
+              "INSERT INTO complaint_types (tenant_id, code, name, kind, period, dept_id,"
+              " service_class, evaluation, updated_at) VALUES (%" PRId64 ", '%s', '%s', '고충',"
+              " '7d', %" PRId64 ", 'simple', 'satisfaction', 0)",
+              f->a.id, code, code, dept);
+}
+
+static void test_happy_call_rules_by_type_and_department(void **state)
+{
+        struct fx *f = *state;
+        int64_t parking =
+            qint(f->db, "SELECT dept_id FROM users WHERE id = %" PRId64, f->officer_id);
+        add_type(f, "REPORT-PARKING", parking);
+        add_type(f, "REPORT-TOW", parking);
+        struct pcrm_error e = {0};
+        /* bad rules change nothing */
+        struct happy_rule bad_percent[] = {{NULL, parking, 101}};
+        assert_int_equal(calls_rules_put(f->db, &f->op, bad_percent, 1, &e), PCRM_EINVALID);
+        assert_string_equal(e.field, "rules");
+        struct happy_rule twice[] = {{"REPORT-TOW", 0, 10}, {"REPORT-TOW", 0, 20}};
+        assert_int_equal(calls_rules_put(f->db, &f->op, twice, 2, &e), PCRM_EINVALID);
+        struct happy_rule unknown[] = {{"NO-SUCH", 0, 10}};
+        assert_int_equal(calls_rules_put(f->db, &f->op, unknown, 1, &e), PCRM_EINVALID);
+        assert_int_equal(qint(f->db, "SELECT count(*) FROM happy_call_rules"), 0);
+        /* every parking answer is called, but never towing ones (the more specific rule) */
+        struct happy_rule rules[] = {{NULL, parking, 100}, {"REPORT-TOW", parking, 0}};
+        assert_int_equal(calls_rules_put(f->db, &f->op, rules, 2, &e), PCRM_OK);
+        int64_t c = customer(f, "오세훈", "010-8888-1111");
+        int64_t now = time_now_ms();
+        complaint(f, 150, c, "answered", now - 3600000); /* 50 >= 20: unsampled by default */
+        complaint(f, 151, c, "answered", now - 3600000);
+        complaint(f, 152, c, "answered", now - 3600000); /* another department: default 20% */
+        qexec(f->db,
+              "UPDATE complaints SET type_code = 'REPORT-PARKING', dept_id = %" PRId64
+              " WHERE id = 150",
+              parking);
+        qexec(f->db,
+              "UPDATE complaints SET type_code = 'REPORT-TOW', dept_id = %" PRId64
+              " WHERE id = 151",
+              parking);
+        assert_int_equal(calls_plan(f->db, now), 1);
+        assert_int_equal(qint(f->db, "SELECT complaint_id FROM call_tasks WHERE kind = 'happy'"
+                                     " AND stage = 'satisfaction'"),
+                         150);
+        assert_int_equal(
+            qint(f->db, "SELECT count(*) FROM audit_log WHERE action = 'call_rules.update'"), 1);
+}
+
+static void test_guidance_call_for_long_complaints(void **state)
+{
+        struct fx *f = *state;
+        int64_t c = customer(f, "배수지", "010-6666-7777");
+        int64_t now = time_now_ms(), day = 86400000;
+        complaint(f, 301, c, "in_progress", 0); /* 30 days, 16 gone: past half */
+        complaint(f, 302, c, "in_progress", 0); /* 30 days, 5 gone: not yet */
+        complaint(f, 303, c, "in_progress", 0); /* 7 days: not long */
+        qexec(f->db,
+              "UPDATE complaints SET received_at = %" PRId64 ", due_at = %" PRId64
+              " WHERE id = 301",
+              now - 16 * day, now + 14 * day);
+        qexec(f->db,
+              "UPDATE complaints SET received_at = %" PRId64 ", due_at = %" PRId64
+              " WHERE id = 302",
+              now - 5 * day, now + 25 * day);
+        qexec(f->db,
+              "UPDATE complaints SET received_at = %" PRId64 ", due_at = %" PRId64
+              " WHERE id = 303",
+              now - 6 * day, now + day);
+        assert_int_equal(calls_plan(f->db, now), 1);
+        int64_t id = qint(f->db, "SELECT id FROM call_tasks WHERE stage = 'guidance'"
+                                 " AND complaint_id = 301");
+        assert_true(id > 0);
+        assert_int_equal(calls_plan(f->db, now + 1000), 0);
+        /* a guidance call is completed without satisfaction answers */
+        struct pcrm_error e = {0};
+        assert_int_equal(
+            calls_complete(f->db, &f->officer, id, "reached", NULL, "진행상황 안내함", &e),
+            PCRM_OK);
+        /* after the answer it can still get its satisfaction call (all of them sampled) */
+        struct happy_rule all[] = {{NULL, 0, 100}};
+        assert_int_equal(calls_rules_put(f->db, &f->op, all, 1, &e), PCRM_OK);
+        qexec(f->db,
+              "UPDATE complaints SET status = 'answered', answered_at = %" PRId64 " WHERE id = 301",
+              now);
+        assert_int_equal(calls_plan(f->db, now), 1);
+}
+
+static void test_catch_call_to_the_head(void **state)
+{
+        struct fx *f = *state;
+        int64_t c = customer(f, "문채원", "010-1111-9999");
+        int64_t dept = qint(f->db, "SELECT dept_id FROM users WHERE id = %" PRId64, f->officer_id);
+        f->officer.dept_id = dept;
+        int64_t id = 0;
+        struct pcrm_error e = {0};
+        assert_int_equal(
+            calls_flag_catch_to(f->db, &f->officer, c, NULL, "창구 불만", true, &id, &e),
+            PCRM_ERULE);
+        assert_string_equal(e.field, "to");
+        struct user head;
+        assert_int_equal(tl_add_user(f->db, &f->op, "parkinghead", "류현우", "a-long-password-2",
+                                     ROLE_DEPT_HEAD, dept, &head),
+                         PCRM_OK);
+        assert_int_equal(
+            calls_flag_catch_to(f->db, &f->officer, c, NULL, "창구 불만", true, &id, &e), PCRM_OK);
+        assert_int_equal(qint(f->db, "SELECT assigned_to FROM call_tasks WHERE id = %" PRId64, id),
+                         head.id);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -180,6 +291,11 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_catch_call_due_today_and_completed, setup,
                                             tl_teardown_fx),
             cmocka_unit_test_setup_teardown(test_happy_call_needs_answers, setup, tl_teardown_fx),
+            cmocka_unit_test_setup_teardown(test_happy_call_rules_by_type_and_department, setup,
+                                            tl_teardown_fx),
+            cmocka_unit_test_setup_teardown(test_guidance_call_for_long_complaints, setup,
+                                            tl_teardown_fx),
+            cmocka_unit_test_setup_teardown(test_catch_call_to_the_head, setup, tl_teardown_fx),
         };
         return cmocka_run_group_tests(tests, group_setup, tl_group_teardown);
 }
