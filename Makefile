@@ -45,6 +45,7 @@ test: build build-asan
 
 bench: build
 	@./bench/run.sh
+	@./bench/delivery.sh
 
 format:
 	@clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'bench/*.c')

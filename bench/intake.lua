@@ -29,6 +29,16 @@ local topics = {
 local surnames = { "김", "이", "박", "최", "정", "강", "조", "윤", "장", "임" }
 local given = { "민준", "서연", "도윤", "하은", "시우", "지유", "주원", "서아", "예준", "하린" }
 
+-- Each wrk thread runs its own Lua state, all seeded alike: math.random and os.time()
+-- gave every thread the same tag, so the threads sent the same Idempotency-Keys and about
+-- a third of the "intakes" were replays of another thread's request (a read, not a new
+-- complaint). setup() runs once per thread in the main state and numbers them.
+local threads = 0
+function setup(thread)
+        threads = threads + 1
+        thread:set("thread_no", threads)
+end
+
 function init(args)
         local path = os.getenv("BENCH_RESIDENTS")
         if path then
@@ -44,8 +54,9 @@ function init(args)
                 end
         end
         -- Distinct per thread and per run, so Idempotency-Keys never repeat.
-        tag = string.format("%x-%x", os.time(), math.random(0, 0x7fffffff))
-        math.randomseed(os.time() + math.random(1, 1000000))
+        local no = thread_no or 0
+        tag = string.format("%x-%x-%d", os.time(), math.random(0, 0x7fffffff), no)
+        math.randomseed(os.time() + 7919 * no + math.random(1, 1000000))
 end
 
 local function json_escape(s)

@@ -98,9 +98,14 @@ for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")):
     if r["name"] and len(m) == 11 and m.startswith("01"):
         print("%s\t%s-%s-%s" % (r["name"], m[:3], m[3:7], m[7:]))
 PY
+# Public intake is group-committed (src/store/sqlite.c): a batch holds as many intakes as
+# HTTP threads are waiting on the writer, and a worker blocks for its request's commit, so
+# the default of one thread per core would make batches of two. BENCH_PCRM_THREADS sets
+# PCRM_THREADS for this server (64, one per wrk connection).
+PTHREADS=${BENCH_PCRM_THREADS:-64}
 iport=$(free_port)
-PCRM_PUBLIC_RATE_LIMIT=0 PCRM_LOG_LEVEL=warn ./build/pcrm serve --data "$work/cust" \
-	--listen "127.0.0.1:$iport" >"$work/intake.out" 2>&1 &
+PCRM_THREADS=$PTHREADS PCRM_PUBLIC_RATE_LIMIT=0 PCRM_LOG_LEVEL=warn ./build/pcrm serve \
+	--data "$work/cust" --listen "127.0.0.1:$iport" >"$work/intake.out" 2>&1 &
 pids+=($!)
 sleep 1
 # Receipts and PINs for the tracking lookups, filed through the API.
@@ -176,7 +181,7 @@ Complaint routing on a held-out fifth of data/routing-examples.csv: $route_json
 
 Complaint intake and tracking (wrk -t2 -c$ICONNS -d${DUR}s --latency, $ROUNDS interleaved
 rounds, median round shown; pcrm on the $PEOPLE-resident database above, router trained,
-synchronous=FULL, PCRM_PUBLIC_RATE_LIMIT=0):
+synchronous=FULL, PCRM_PUBLIC_RATE_LIMIT=0, PCRM_THREADS=$PTHREADS; every intake a new complaint):
 | measure | req/s | p50 ms | p99 ms | ratio to nginx | non-2xx | req/s per round |
 |---|---|---|---|---|---|---|
 | nginx: GET /index.html (baseline) | $ng_rps | $ng_p50 | $ng_p99 | 1.00 | $ng_bad | $ng_all |

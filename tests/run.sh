@@ -62,5 +62,30 @@ else
 	echo "ok   api: $p passed"
 fi
 
+# Browser tests of the web UI (tests/web/run.mjs): playwright-core driving Debian's
+# Chromium against the optimised build's `pcrm serve`, screenshots in tests/artifacts/web.
+web_log="$artifacts/web.log"
+PCRM_BIN=build/pcrm node tests/web/run.mjs >"$web_log" 2>&1
+web_rc=$?
+line=$(grep -E '^web: [0-9]+ passed, [0-9]+ failed' "$web_log" | tail -1)
+if [ -n "$line" ]; then
+	p=$(sed -E 's/^web: ([0-9]+) passed.*/\1/' <<<"$line")
+	f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+else
+	p=0
+	f=1
+fi
+if [ "$web_rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+	f=1
+fi
+passed=$((passed + p))
+failed=$((failed + f))
+if [ "$f" -ne 0 ]; then
+	echo "FAIL web tests (exit $web_rc); last lines of $web_log:"
+	tail -60 "$web_log"
+else
+	echo "ok   web: $p passed"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

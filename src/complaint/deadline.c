@@ -37,7 +37,9 @@
 #include "base/log.h"
 #include "base/time.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +63,7 @@ struct holiday {
 struct deadline_calendar {
         struct holiday *days; /* sorted by day, no duplicates */
         size_t n, cap;
+        atomic_int refs; /* holders: callers, and the cache of the last one loaded */
 };
 
 /* ---- periods ---------------------------------------------------------------------- */
@@ -133,12 +136,16 @@ void period_format(const struct period *p, char *out, size_t outlen)
 
 static struct deadline_calendar *calendar_new(void)
 {
-        return calloc(1, sizeof(struct deadline_calendar));
+        struct deadline_calendar *cal = calloc(1, sizeof(struct deadline_calendar));
+        if (cal)
+                atomic_init(&cal->refs, 1);
+        return cal;
 }
 
+/* Callers keep "load, use, free"; a calendar shared with the cache outlives their free. */
 void deadline_calendar_free(struct deadline_calendar *cal)
 {
-        if (!cal)
+        if (!cal || atomic_fetch_sub(&cal->refs, 1) > 1)
                 return;
         for (size_t i = 0; i < cal->n; i++) {
                 free(cal->days[i].name);
@@ -264,12 +271,11 @@ struct deadline_calendar *deadline_calendar_shipped(void)
 }
 
 /*
- * Returns NULL when the database fails or memory runs out. Reads only (no transaction of
- * its own), so callers may hold one. An empty table means a data directory created before
- * the table existed and never seeded (pcrm init seeds it): the shipped calendar is
- * returned then, with one warning per process, rather than a calendar without holidays.
+ * An empty table means a data directory created before the table existed and never
+ * seeded (pcrm init seeds it): the shipped calendar is returned then, with one warning
+ * per process, rather than a calendar without holidays.
  */
-struct deadline_calendar *deadline_calendar_load(struct store_db *db)
+static struct deadline_calendar *calendar_read(struct store_db *db)
 {
         static atomic_int warned;
         struct store_stmt *st = store_prepare(db, "SELECT day, name, kind FROM holidays");
@@ -304,6 +310,67 @@ struct deadline_calendar *deadline_calendar_load(struct store_db *db)
                 log_warn("the holidays table is empty; using the shipped calendar (pcrm init "
                          "copies it in)");
         return deadline_calendar_shipped();
+}
+
+/*
+ * The last calendar read, kept per process: every complaint intake needs it, and building
+ * it (a table scan, a copy of each name, a sort) cost more than the rest of the deadline
+ * work. It is reused while the table's fingerprint (row count and latest updated_at, on
+ * the same database file) is unchanged, so an admin's edit from any process, a new row, a
+ * deleted row or an updated one (every write sets updated_at), is seen at the next load.
+ */
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct deadline_calendar *cache_cal;
+static char cache_file[1024];
+static int64_t cache_rows = -1, cache_stamp = -1;
+
+static int calendar_fingerprint(struct store_db *db, int64_t *rows, int64_t *stamp)
+{
+        struct store_stmt *st =
+            store_prepare(db, "SELECT COUNT(*), COALESCE(MAX(updated_at), 0) FROM holidays");
+        if (!st)
+                return -1;
+        int rc = store_step(st);
+        if (rc == STORE_ROW) {
+                *rows = store_col_int(st, 0);
+                *stamp = store_col_int(st, 1);
+        }
+        store_done(st);
+        return rc == STORE_ROW ? 0 : -1;
+}
+
+/* Returns NULL when the database fails or memory runs out. Reads only (no transaction of
+ * its own), so callers may hold one. */
+struct deadline_calendar *deadline_calendar_load(struct store_db *db)
+{
+        int64_t rows, stamp;
+        if (calendar_fingerprint(db, &rows, &stamp) < 0)
+                return NULL;
+        const char *file = store_filename(db);
+        /* In-memory databases have no name to tell them apart: never cached. */
+        bool cacheable = file[0] && strlen(file) < sizeof(cache_file);
+        struct deadline_calendar *cal = NULL;
+        pthread_mutex_lock(&cache_lock);
+        if (cacheable && cache_cal && rows == cache_rows && stamp == cache_stamp &&
+            !strcmp(file, cache_file)) {
+                cal = cache_cal;
+                atomic_fetch_add(&cal->refs, 1);
+        }
+        pthread_mutex_unlock(&cache_lock);
+        if (cal || !(cal = calendar_read(db)) || !cacheable)
+                return cal;
+        /* Read after the fingerprint: at worst newer than it, and then read again next
+         * time, never older. */
+        atomic_fetch_add(&cal->refs, 1);
+        pthread_mutex_lock(&cache_lock);
+        struct deadline_calendar *old = cache_cal;
+        cache_cal = cal;
+        cache_rows = rows;
+        cache_stamp = stamp;
+        snprintf(cache_file, sizeof(cache_file), "%s", file);
+        pthread_mutex_unlock(&cache_lock);
+        deadline_calendar_free(old);
+        return cal;
 }
 
 /* In one transaction, so two pcrm init runs cannot both copy. */

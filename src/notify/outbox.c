@@ -522,6 +522,8 @@ struct outgoing {
         char key[96], event[24], medium[8], cls[8];
         char recipient[256];
         char *subject, *body;
+        bool attempted, sent; /* the outcome of this round, recorded with the batch */
+        struct channel_result result;
 };
 
 static void outgoing_release(struct outgoing *o)
@@ -665,30 +667,22 @@ static int record_contact(struct store_db *db, const struct outgoing *o, int64_t
 static int mark_sent(struct store_db *db, const struct notify_settings *s, const struct outgoing *o,
                      const struct channel_result *r, int64_t now)
 {
-        if (store_begin(db) != STORE_OK)
-                return -1;
         struct store_stmt *st = store_prepare(
             db, "UPDATE messages SET status = 'sent', sent_at = ?, transport = ?, provider_id = ?,"
                 " unit_price = ?, last_error = NULL, updated_at = ? WHERE id = ?");
-        int step = STORE_ERROR;
-        if (st) {
-                store_bind_int(st, 1, now);
-                store_bind_text(st, 2, r->transport[0] ? r->transport : NULL);
-                store_bind_text(st, 3, r->provider_id[0] ? r->provider_id : NULL);
-                char price[32];
-                snprintf(price, sizeof(price), "%.2f", price_of(s, o->cls));
-                store_bind_text(st, 4, price);
-                store_bind_int(st, 5, now);
-                store_bind_int(st, 6, o->id);
-                step = store_step(st);
-                store_done(st);
-        }
-        if (step != STORE_DONE || (o->customer_id && record_contact(db, o, now) < 0) ||
-            store_commit(db) != STORE_OK) {
-                store_rollback(db);
+        if (!st)
                 return -1;
-        }
-        return 0;
+        store_bind_int(st, 1, now);
+        store_bind_text(st, 2, r->transport[0] ? r->transport : NULL);
+        store_bind_text(st, 3, r->provider_id[0] ? r->provider_id : NULL);
+        char price[32];
+        snprintf(price, sizeof(price), "%.2f", price_of(s, o->cls));
+        store_bind_text(st, 4, price);
+        store_bind_int(st, 5, now);
+        store_bind_int(st, 6, o->id);
+        int step = store_step(st);
+        store_done(st);
+        return step == STORE_DONE && (!o->customer_id || record_contact(db, o, now) == 0) ? 0 : -1;
 }
 
 /* Exponential backoff with jitter: base × 2^(attempt-1), capped, then 50-100% of it. */
@@ -726,29 +720,43 @@ static int mark_failed(struct store_db *db, const struct notify_settings *s,
         return step == STORE_DONE ? 0 : -1;
 }
 
-static void send_one(struct store_db *db, const struct notify_settings *s, struct outgoing *o)
+/* Hands one message to its transport; the outcome goes into o, recorded later. */
+static void send_one(const struct notify_settings *s, struct outgoing *o)
 {
-        struct channel_result r;
-        memset(&r, 0, sizeof(r));
-        int rc;
+        memset(&o->result, 0, sizeof(o->result));
         if (o->recovered && file_transport(s, o->medium) &&
             file_has_key(s->channels.outbox_path, o->key)) {
-                snprintf(r.transport, sizeof(r.transport), "file");
-                rc = 0; /* written before the crash; only the bookkeeping was lost */
-        } else {
-                struct channel_message m = {.key = o->key,
-                                            .medium = o->medium,
-                                            .msg_class = o->cls,
-                                            .recipient = o->recipient,
-                                            .subject = o->subject,
-                                            .body = o->body};
-                rc = channel_send(&s->channels, &m, &r);
+                snprintf(o->result.transport, sizeof(o->result.transport), "file");
+                o->sent = true; /* written before the crash; only the bookkeeping was lost */
+                return;
         }
+        struct channel_message m = {.key = o->key,
+                                    .medium = o->medium,
+                                    .msg_class = o->cls,
+                                    .recipient = o->recipient,
+                                    .subject = o->subject,
+                                    .body = o->body};
+        o->sent = channel_send(&s->channels, &m, &o->result) == 0;
+}
+
+/* Records a batch's outcomes in one transaction: one fsync for the batch, not one per
+ * message. A crash before it commits leaves the rows `sending`, handled after the lease. */
+static void record_outcomes(struct store_db *db, const struct notify_settings *s,
+                            struct outgoing *batch, int n)
+{
         int64_t now = time_now_ms();
-        if ((rc == 0 ? mark_sent(db, s, o, &r, now) : mark_failed(db, s, o, &r, now)) < 0)
-                log_error("outbox: could not record the outcome of message %" PRId64
-                          "; it is retried after its lease",
-                          o->id);
+        bool ok = store_begin(db) == STORE_OK;
+        for (int i = 0; ok && i < n; i++)
+                if (batch[i].attempted)
+                        ok = (batch[i].sent
+                                  ? mark_sent(db, s, &batch[i], &batch[i].result, now)
+                                  : mark_failed(db, s, &batch[i], &batch[i].result, now)) == 0;
+        if (ok && store_commit(db) == STORE_OK)
+                return;
+        store_rollback(db);
+        log_error("outbox: could not record the outcome of %d messages; they are checked again"
+                  " after their lease",
+                  n);
 }
 
 /* Tokens available for a medium now (the bucket holds one second's worth). */
@@ -782,7 +790,8 @@ int outbox_deliver(struct store_db *db, const struct notify_settings *s, struct 
                 int m = strcmp(batch[i].medium, "sms") ? 1 : 0;
                 if (pacer->tokens[m] >= 1) {
                         pacer->tokens[m] -= 1;
-                        send_one(db, s, &batch[i]);
+                        send_one(s, &batch[i]);
+                        batch[i].attempted = true;
                         attempted++;
                 } else {
                         /* Over this medium's rate: give the lease back without an attempt. */
@@ -791,8 +800,11 @@ int outbox_deliver(struct store_db *db, const struct notify_settings *s, struct 
                                    " attempts = attempts - 1, updated_at = ? WHERE id = ?",
                                    now_ms + 1000, now_ms, batch[i].id);
                 }
-                outgoing_release(&batch[i]);
         }
+        if (attempted)
+                record_outcomes(db, s, batch, n);
+        for (int i = 0; i < n; i++)
+                outgoing_release(&batch[i]);
         return attempted;
 }
 

@@ -10,7 +10,9 @@
 #include "base/time.h"
 #include "base/utf8.h"
 
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *const template_events[] = {"received", "assigned",    "supplement",  "extended",
@@ -118,25 +120,64 @@ int template_render(const char *text, const struct template_values *v, struct bu
         return 0;
 }
 
-static int default_template(const char *event, const char *medium, struct message_template *out)
+/*
+ * The shipped wording (data/message-templates.csv), parsed once per process: every intake
+ * renders a notice, and parsing the whole CSV for each one cost more than the rendering.
+ * The file is compiled in, so what is parsed never changes. Rows keep the file's order
+ * (the first row for an event and medium wins, as it did when the file was scanned).
+ */
+struct default_row {
+        char *event, *medium, *subject, *body;
+};
+static struct default_row *defaults;
+static size_t ndefaults;
+static pthread_once_t defaults_once = PTHREAD_ONCE_INIT;
+
+static void defaults_parse(void)
 {
         const struct embed_file *f = embed_data_file("message-templates.csv");
         if (!f)
-                return PCRM_ENOTFOUND;
+                return;
         struct csv_reader r;
         csv_init(&r, f->data, f->size);
-        int rc = PCRM_ENOTFOUND;
+        size_t cap = 0;
         csv_next(&r); /* event,medium,subject,body */
-        while (rc == PCRM_ENOTFOUND && csv_next(&r) == 1) {
-                if (r.nfields < 4 || strcmp(csv_field(&r, 0), event) ||
-                    strcmp(csv_field(&r, 1), medium))
+        while (csv_next(&r) == 1) {
+                if (r.nfields < 4)
                         continue;
-                utf8_copy(out->subject, sizeof(out->subject), csv_field(&r, 2));
-                utf8_copy(out->body, sizeof(out->body), csv_field(&r, 3));
-                rc = PCRM_OK;
+                if (ndefaults == cap) {
+                        size_t ncap = cap ? cap * 2 : 32;
+                        struct default_row *grown = realloc(defaults, ncap * sizeof(*grown));
+                        if (!grown)
+                                break;
+                        defaults = grown;
+                        cap = ncap;
+                }
+                struct default_row d = {strdup(csv_field(&r, 0)), strdup(csv_field(&r, 1)),
+                                        strdup(csv_field(&r, 2)), strdup(csv_field(&r, 3))};
+                if (!d.event || !d.medium || !d.subject || !d.body) {
+                        free(d.event);
+                        free(d.medium);
+                        free(d.subject);
+                        free(d.body);
+                        break;
+                }
+                defaults[ndefaults++] = d;
         }
         csv_release(&r);
-        return rc;
+}
+
+static int default_template(const char *event, const char *medium, struct message_template *out)
+{
+        pthread_once(&defaults_once, defaults_parse);
+        for (size_t i = 0; i < ndefaults; i++) {
+                if (strcmp(defaults[i].event, event) || strcmp(defaults[i].medium, medium))
+                        continue;
+                utf8_copy(out->subject, sizeof(out->subject), defaults[i].subject);
+                utf8_copy(out->body, sizeof(out->body), defaults[i].body);
+                return PCRM_OK;
+        }
+        return PCRM_ENOTFOUND;
 }
 
 int template_get(struct store_db *db, int64_t tenant_id, const char *event, const char *medium,

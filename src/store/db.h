@@ -73,6 +73,9 @@ void store_col_copy(struct store_stmt *st, int col, char *dst, size_t dstlen);
 void store_done(struct store_stmt *st);
 /* Rows changed by the last INSERT, UPDATE or DELETE on this connection. */
 int64_t store_changes(struct store_db *db);
+/* The database file this connection opened; "" for an in-memory or temporary one.
+ * Borrowed, valid while the connection is open. Keys per-process caches of its data. */
+const char *store_filename(struct store_db *db);
 
 /*
  * Per-thread connections for the server: store_pool_init sets the path once; each thread
@@ -80,5 +83,20 @@ int64_t store_changes(struct store_db *db);
  */
 int store_pool_init(const char *path);
 struct store_db *store_thread_db(void);
+
+/*
+ * Group commit. fn(db, ctx) runs on a writer thread's connection inside one write
+ * transaction shared with other callers' work, so that many requests pay for one commit
+ * (one fsync) instead of one each. Inside fn, store_begin, store_commit and
+ * store_rollback act on a savepoint of fn's own: a failing fn rolls back only its own
+ * writes. store_group_run returns only after the shared transaction is committed (durable
+ * under synchronous=FULL), with fn's return value in *result. If the shared commit fails,
+ * each fn of the batch runs again alone in its own transaction, so fn must be safe to
+ * run twice (it must not have done anything outside the database before returning).
+ * Returns STORE_OK, or STORE_ERROR when the writer cannot start (no store_pool_init, or
+ * its connection cannot be opened); fn has not run then.
+ */
+typedef int (*store_group_fn)(struct store_db *db, void *ctx);
+int store_group_run(store_group_fn fn, void *ctx, int *result);
 
 #endif

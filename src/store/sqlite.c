@@ -16,6 +16,7 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,8 @@ struct store_db {
         struct store_stmt *cache[STMT_CACHE_MAX];
         int ncache;
         char errmsg[256];
+        int group;   /* inside a group commit: begin/commit/rollback act on a savepoint */
+        int sp_open; /* that savepoint is open */
 };
 
 static int map_rc(struct store_db *db, int rc)
@@ -80,8 +83,21 @@ static int busy_wait(void *ctx, int count)
         return 1;
 }
 
+/*
+ * Process-wide settings, before SQLite initializes. Memory statistics are off: with them
+ * on, every allocation SQLite makes takes one global mutex, which every connection's
+ * thread then contends for (and nothing here reads the statistics).
+ */
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+static void sqlite_configure(void)
+{
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int store_open(const char *path, struct store_db **out)
 {
+        pthread_once(&sqlite_once, sqlite_configure);
         struct store_db *db = calloc(1, sizeof(*db));
         if (!db)
                 return STORE_ERROR;
@@ -141,19 +157,42 @@ int store_exec(struct store_db *db, const char *sql)
 
 int store_begin(struct store_db *db)
 {
-        return store_exec(db, "BEGIN IMMEDIATE");
+        if (!db->group)
+                return store_exec(db, "BEGIN IMMEDIATE");
+        if (db->sp_open) {
+                /* As BEGIN inside a transaction: refused, so nesting mistakes show. */
+                snprintf(db->errmsg, sizeof(db->errmsg), "transaction already open");
+                return STORE_ERROR;
+        }
+        int rc = store_exec(db, "SAVEPOINT grp");
+        db->sp_open = rc == STORE_OK;
+        return rc;
 }
 
 int store_commit(struct store_db *db)
 {
-        return store_exec(db, "COMMIT");
+        if (!db->group)
+                return store_exec(db, "COMMIT");
+        if (!db->sp_open) {
+                snprintf(db->errmsg, sizeof(db->errmsg), "no transaction is open");
+                return STORE_ERROR;
+        }
+        db->sp_open = 0;
+        return store_exec(db, "RELEASE grp");
 }
 
 int store_rollback(struct store_db *db)
 {
-        if (sqlite3_get_autocommit(db->conn))
+        if (sqlite3_get_autocommit(db->conn)) {
+                db->sp_open = 0;
                 return STORE_OK;
-        return store_exec(db, "ROLLBACK");
+        }
+        if (!db->group)
+                return store_exec(db, "ROLLBACK");
+        if (!db->sp_open)
+                return STORE_OK; /* the shared transaction is not the caller's to end */
+        db->sp_open = 0;
+        return store_exec(db, "ROLLBACK TO grp; RELEASE grp");
 }
 
 static struct store_stmt *stmt_new(struct store_db *db, const char *sql, int cached)
@@ -275,6 +314,12 @@ int64_t store_changes(struct store_db *db)
         return sqlite3_changes64(db->conn);
 }
 
+const char *store_filename(struct store_db *db)
+{
+        const char *f = sqlite3_db_filename(db->conn, "main");
+        return f ? f : "";
+}
+
 /* Per-thread connections. */
 static char pool_path[1024];
 static pthread_key_t pool_key;
@@ -308,4 +353,212 @@ struct store_db *store_thread_db(void)
                 return NULL;
         pthread_setspecific(pool_key, db);
         return db;
+}
+
+/*
+ * Group commit: one writer thread with its own connection runs queued work in one write
+ * transaction and one commit. With synchronous=FULL a commit costs an fsync of the WAL
+ * plus writing every page the transaction touched; requests that append to the same
+ * tables touch the same pages, so a batch writes each page once, not once per request.
+ * The single writer connection also keeps its page cache: a connection whose database
+ * another connection has written must drop its cache at the next transaction, so writers
+ * on every HTTP thread kept re-reading pages the other had just written.
+ *
+ * No waiting to gather a batch: the writer takes whatever queued while it was committing,
+ * so a lone request is not delayed and batches grow with the load.
+ */
+#define GROUP_BATCH_MAX 256
+
+struct group_job {
+        store_group_fn fn;
+        void *ctx;
+        const char *request_id; /* the caller's, for the log lines fn writes */
+        int result;
+        int done;
+        pthread_cond_t cond;
+        struct group_job *next;
+};
+
+static pthread_mutex_t group_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t group_wake = PTHREAD_COND_INITIALIZER;
+static struct group_job *group_head, **group_tail = &group_head;
+static struct store_db *group_db; /* only the writer thread uses it once started */
+
+static void group_alone(struct store_db *db, struct group_job *j)
+{
+        log_set_request_id(j->request_id);
+        j->result = j->fn(db, j->ctx);
+        store_rollback(db); /* a fn that left its transaction open does not keep it */
+}
+
+static void group_batch(struct store_db *db, struct group_job **jobs, int n)
+{
+        if (n == 1 || store_exec(db, "BEGIN IMMEDIATE") != STORE_OK) {
+                for (int i = 0; i < n; i++)
+                        group_alone(db, jobs[i]);
+                return;
+        }
+        bool ok = true;
+        db->group = 1;
+        for (int i = 0; i < n && ok; i++) {
+                log_set_request_id(jobs[i]->request_id);
+                jobs[i]->result = jobs[i]->fn(db, jobs[i]->ctx);
+                if (db->sp_open)
+                        store_rollback(db);
+                /* Some errors (I/O, out of memory) end the whole transaction in SQLite;
+                 * then the earlier jobs' writes are gone too and every job runs again. */
+                ok = !sqlite3_get_autocommit(db->conn);
+        }
+        db->group = 0;
+        db->sp_open = 0;
+        if (ok && store_exec(db, "COMMIT") == STORE_OK)
+                return;
+        log_warn("group commit of %d failed (%s); running each alone", n, db->errmsg);
+        store_rollback(db);
+        for (int i = 0; i < n; i++)
+                group_alone(db, jobs[i]);
+}
+
+static void *group_writer(void *arg)
+{
+        struct store_db *db = arg;
+        struct group_job *jobs[GROUP_BATCH_MAX];
+        pthread_setname_np(pthread_self(), "pcrm-writer"); /* for top -H and perf */
+        for (;;) {
+                pthread_mutex_lock(&group_lock);
+                while (!group_head)
+                        pthread_cond_wait(&group_wake, &group_lock);
+                int n = 0;
+                while (group_head && n < GROUP_BATCH_MAX) {
+                        jobs[n++] = group_head;
+                        group_head = group_head->next;
+                }
+                if (!group_head)
+                        group_tail = &group_head;
+                pthread_mutex_unlock(&group_lock);
+
+                group_batch(db, jobs, n);
+                log_set_request_id(NULL);
+
+                pthread_mutex_lock(&group_lock);
+                for (int i = 0; i < n; i++) {
+                        jobs[i]->done = 1;
+                        pthread_cond_signal(&jobs[i]->cond);
+                }
+                pthread_mutex_unlock(&group_lock);
+        }
+        return NULL;
+}
+
+/*
+ * Checkpoints off the writer. SQLite checkpoints in the committing thread once the WAL
+ * holds 1000 pages: the writer then copied pages into the database file and fsynced it
+ * while every queued request waited. A checkpointer thread with its own connection does
+ * it instead (PASSIVE: it never blocks the writer), woken by the writer's commit hook.
+ * Should it fall behind (the WAL keeps growing while the writer commits), the writer
+ * checkpoints itself at CKPT_WRITER_PAGES, so the WAL stays bounded.
+ */
+#define CKPT_PAGES        1000
+#define CKPT_WRITER_PAGES 4000
+
+static pthread_mutex_t ckpt_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t ckpt_wake = PTHREAD_COND_INITIALIZER;
+static int ckpt_wanted;
+
+static void *group_checkpointer(void *arg)
+{
+        struct store_db *db = arg;
+        pthread_setname_np(pthread_self(), "pcrm-ckpt");
+        for (;;) {
+                pthread_mutex_lock(&ckpt_lock);
+                while (!ckpt_wanted)
+                        pthread_cond_wait(&ckpt_wake, &ckpt_lock);
+                ckpt_wanted = 0;
+                pthread_mutex_unlock(&ckpt_lock);
+                int rc = sqlite3_wal_checkpoint_v2(db->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL,
+                                                   NULL);
+                if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+                        log_warn("checkpoint failed: %s", sqlite3_errmsg(db->conn));
+        }
+        return NULL;
+}
+
+static int group_wal_hook(void *ctx, sqlite3 *conn, const char *name, int pages)
+{
+        (void)ctx;
+        if (pages >= CKPT_WRITER_PAGES) {
+                sqlite3_wal_checkpoint_v2(conn, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        } else if (pages >= CKPT_PAGES) {
+                pthread_mutex_lock(&ckpt_lock);
+                ckpt_wanted = 1;
+                pthread_cond_signal(&ckpt_wake);
+                pthread_mutex_unlock(&ckpt_lock);
+        }
+        return SQLITE_OK;
+}
+
+/* Without a checkpointer (it cannot start), the writer keeps SQLite's own checkpoints. */
+static void group_checkpoints(struct store_db *writer)
+{
+        struct store_db *db;
+        if (store_open(pool_path, &db) != STORE_OK)
+                return;
+        pthread_t t;
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        int rc = pthread_create(&t, &attr, group_checkpointer, db);
+        pthread_attr_destroy(&attr);
+        if (rc != 0) {
+                store_close(db);
+                return;
+        }
+        sqlite3_wal_hook(writer->conn, group_wal_hook, NULL); /* replaces the automatic one */
+}
+
+/* Under group_lock. The connection is opened here, by the first caller, so that a failure
+ * is reported to it rather than lost in the thread. */
+static int group_start(void)
+{
+        if (group_db)
+                return STORE_OK;
+        if (!pool_path[0])
+                return STORE_ERROR;
+        struct store_db *db;
+        if (store_open(pool_path, &db) != STORE_OK)
+                return STORE_ERROR;
+        group_checkpoints(db);
+        pthread_t t;
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        int rc = pthread_create(&t, &attr, group_writer, db);
+        pthread_attr_destroy(&attr);
+        if (rc != 0) {
+                log_error("cannot start the group-commit writer: %s", strerror(rc));
+                store_close(db);
+                return STORE_ERROR;
+        }
+        group_db = db;
+        return STORE_OK;
+}
+
+int store_group_run(store_group_fn fn, void *ctx, int *result)
+{
+        struct group_job j = {.fn = fn, .ctx = ctx, .request_id = log_request_id()};
+        if (pthread_cond_init(&j.cond, NULL) != 0)
+                return STORE_ERROR;
+        pthread_mutex_lock(&group_lock);
+        int rc = group_start();
+        if (rc == STORE_OK) {
+                *group_tail = &j;
+                group_tail = &j.next;
+                pthread_cond_signal(&group_wake);
+                while (!j.done)
+                        pthread_cond_wait(&j.cond, &group_lock);
+                *result = j.result;
+        }
+        pthread_mutex_unlock(&group_lock);
+        pthread_cond_destroy(&j.cond);
+        return rc;
 }

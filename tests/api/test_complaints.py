@@ -1323,6 +1323,10 @@ class ComplaintCrashTest(ApiTest):
         self.assertEqual(again.db_scalar(
             "SELECT count(*) FROM complaints c WHERE NOT EXISTS (SELECT 1 FROM audit_log a"
             " WHERE a.action = 'complaint.create' AND a.target_id = c.receipt_no)"), 0)
+        # ... and its received notice in the outbox, exactly once
+        self.assertEqual(again.db_scalar(
+            "SELECT count(*) FROM complaints c WHERE (SELECT count(*) FROM messages m"
+            " WHERE m.complaint_id = c.id AND m.event = 'received') <> 1"), 0)
         # the next number is past every one handed out before the crash
         nxt = self.assertJson(again.request("POST", "/api/v1/public/complaints",
                                             complaint_body()), 201)["receipt_no"]

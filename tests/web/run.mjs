@@ -1,0 +1,438 @@
+#!/usr/bin/env node
+// Browser tests of the web UI: playwright-core driving Debian's Chromium (headless, no
+// browser download) against a real `pcrm serve` on a fresh temporary data directory.
+// Each screen visited is saved as tests/artifacts/web/NN-name.png. Ends with one line
+// "web: N passed, M failed" (tests/run.sh reads it).
+//
+//   node tests/web/run.mjs [--pcrm PATH] [--keep]
+//   PCRM_BIN=build/pcrm CHROMIUM=/usr/bin/chromium node tests/web/run.mjs
+//
+// The tests run in order and share the story of one complaint: a resident files it on
+// the portal, the road-maintenance officer answers it, the resident reads the answer,
+// an agent finds the same resident by phone and logs a call.
+import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, openSync, readdirSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '..', '..');
+const require = createRequire(join(repo, 'web', 'package.json'));
+const { chromium } = require('playwright-core');
+
+const args = process.argv.slice(2);
+const argVal = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const PCRM = resolve(repo, argVal('--pcrm') || process.env.PCRM_BIN || 'build/pcrm');
+const CHROME = process.env.CHROMIUM || '/usr/bin/chromium';
+const KEEP = args.includes('--keep');
+const ONLY = argVal('--only');
+const SHOTS = join(repo, 'tests', 'artifacts', 'web');
+const WEB = join(repo, 'web', 'dist');
+const PASSWORD = 'pcrm-demo-2026';
+const TIMEOUT = 15000;
+
+const started = Date.now();
+const log = (...a) => console.log(...a);
+
+// ------------------------------------------------------------------------------------
+// Server with its own data directory
+
+function cli(argv) {
+  const p = spawnSync(PCRM, argv, { encoding: 'utf8', env: childEnv() });
+  if (p.status !== 0) throw new Error(`pcrm ${argv.join(' ')} failed (${p.status}): ${p.stderr}`);
+  return p.stdout;
+}
+
+function childEnv() {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) if (k.startsWith('PCRM_')) delete env[k];
+  env.PCRM_PWHASH = 'min';
+  env.PCRM_PUBLIC_RATE_LIMIT = '0';
+  env.PCRM_LOG_LEVEL = 'warn';
+  return env;
+}
+
+function makeData() {
+  const dir = mkdtempSync(join(tmpdir(), 'pcrm-web-'));
+  const data = join(dir, 'data');
+  cli(['init', '--data', data, '--demo']);
+  cli(['gen', 'residents', '--data', data, '--people', '200', '--seed', '7']);
+  cli(['import', 'records', '--data', data, '--source', 'demo-residents', join(data, 'generated', 'residents.csv')]);
+  cli(['route', 'train', '--data', data]);
+  cli(['gen', 'complaints', '--data', data, '--count', '150', '--seed', '7']);
+  return { dir, data };
+}
+
+function startServer(data, dir) {
+  return new Promise((resolveP, reject) => {
+    const out = join(dir, 'serve.stdout');
+    const err = join(dir, 'serve.stderr');
+    const proc = spawn(PCRM, ['serve', '--data', data, '--listen', '127.0.0.1:0', '--web', WEB], {
+      env: childEnv(),
+      stdio: ['ignore', openSync(out, 'w'), openSync(err, 'w')],
+    });
+    const deadline = Date.now() + 20000;
+    const poll = () => {
+      let first = '';
+      try {
+        first = readFileSync(out, 'utf8').split('\n')[0];
+      } catch {
+        /* not yet */
+      }
+      const m = first.match(/serving http:\/\/127\.0\.0\.1:(\d+)/);
+      if (m) return resolveP({ proc, port: Number(m[1]), stderr: err });
+      if (proc.exitCode !== null) return reject(new Error('pcrm serve exited: ' + readFileSync(err, 'utf8').slice(-2000)));
+      if (Date.now() > deadline) return reject(new Error('pcrm serve did not start within 20 s'));
+      setTimeout(poll, 50);
+    };
+    poll();
+  });
+}
+
+// ------------------------------------------------------------------------------------
+// Test machinery
+
+const results = [];
+const problems = []; // CSP violations and page errors, reported by the last test
+let shotNo = 0;
+
+async function shot(page, name, fullPage = true) {
+  shotNo += 1;
+  const file = join(SHOTS, `${String(shotNo).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file, fullPage });
+  return file;
+}
+
+let lastPage = null;
+
+function watch(page, who) {
+  lastPage = page;
+  page.setDefaultTimeout(TIMEOUT);
+  page.on('console', (msg) => {
+    const text = msg.text();
+    if (/Content.Security.Policy|Refused to/i.test(text)) problems.push(`${who}: CSP: ${text}`);
+    else if (msg.type() === 'error' && !/Failed to load resource/.test(text)) problems.push(`${who}: console error: ${text}`);
+    else if (/i18n: missing key/.test(text)) problems.push(`${who}: ${text}`);
+  });
+  page.on('pageerror', (e) => problems.push(`${who}: page error: ${e.message}`));
+}
+
+async function test(name, fn, { needs } = {}) {
+  if (ONLY && !name.includes(ONLY)) return;
+  const t0 = Date.now();
+  if (needs && !needs()) {
+    results.push({ name, ok: false, ms: 0, error: 'skipped: an earlier test it depends on failed' });
+    log(`FAIL ${name}: skipped, an earlier test it depends on failed`);
+    return;
+  }
+  try {
+    const note = await fn();
+    results.push({ name, ok: true, ms: Date.now() - t0 });
+    log(`ok   ${name} (${Date.now() - t0} ms)${note ? ' — ' + note : ''}`);
+  } catch (e) {
+    results.push({ name, ok: false, ms: Date.now() - t0, error: e.stack || String(e) });
+    if (lastPage && !lastPage.isClosed()) {
+      await shot(lastPage, 'FAILED-' + name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)).catch(() => {});
+      await lastPage.context().close().catch(() => {});
+    }
+    log(`FAIL ${name} (${Date.now() - t0} ms): ${e.message}`);
+  }
+}
+
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+async function signIn(page, base, username) {
+  await page.goto(base + '/');
+  await page.getByLabel('기관 코드').fill('busan');
+  await page.getByLabel('아이디').fill(username);
+  await page.getByLabel('비밀번호').fill(PASSWORD);
+  await page.getByRole('button', { name: '로그인' }).click();
+  await page.getByRole('button', { name: '로그아웃' }).waitFor({ timeout: TIMEOUT });
+}
+
+// Is anything drawn on the canvas (any pixel that is not transparent or white)?
+async function canvasDrawn(locator) {
+  return locator.evaluate((c) => {
+    const ctx = c.getContext('2d');
+    const { data } = ctx.getImageData(0, 0, c.width, c.height);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] > 0 && (data[i] < 230 || data[i + 1] < 230 || data[i + 2] < 230)) n++;
+    }
+    return n;
+  });
+}
+
+// ------------------------------------------------------------------------------------
+
+async function main() {
+  if (!existsSync(PCRM)) throw new Error(`no pcrm binary at ${PCRM} (build it, or set PCRM_BIN / --pcrm)`);
+  if (!existsSync(join(WEB, 'index.html'))) throw new Error(`no built UI at ${WEB} (run scripts/build-web.sh)`);
+  mkdirSync(SHOTS, { recursive: true });
+  for (const f of readdirSync(SHOTS)) if (f.endsWith('.png')) unlinkSync(join(SHOTS, f));
+
+  const { dir, data } = makeData();
+  const server = await startServer(data, dir);
+  const base = `http://127.0.0.1:${server.port}`;
+  log(`web: server on ${base}, data ${data} (setup ${Date.now() - started} ms)`);
+  const browser = await chromium.launch({ executablePath: CHROME, headless: true, args: ['--no-sandbox', '--disable-gpu', '--lang=ko-KR'] });
+  const mobile = { viewport: { width: 360, height: 780 }, deviceScaleFactor: 1, locale: 'ko-KR', timezoneId: 'Asia/Seoul', isMobile: true, hasTouch: true };
+  const desktop = { viewport: { width: 1280, height: 900 }, locale: 'ko-KR', timezoneId: 'Asia/Seoul' };
+
+  const story = { receipt: null, pin: null, mobile: '010-5310-' + String(1000 + (process.pid % 9000)).slice(-4), answer: '신고하신 포트홀은 오늘 오후 긴급 보수를 마쳤습니다. 불편을 드려 죄송합니다.' };
+
+  try {
+    // 1. Resident files a complaint on the portal (360 px) and gets a receipt + PIN.
+    await test('resident files a complaint and gets a receipt', async () => {
+      const ctx = await browser.newContext(mobile);
+      const page = await ctx.newPage();
+      watch(page, 'resident');
+      await page.goto(base + '/portal');
+      await page.getByRole('heading', { name: '민원 포털' }).waitFor({ timeout: TIMEOUT });
+      await shot(page, 'portal-home');
+      await page.getByRole('link', { name: /민원 신청/ }).first().click();
+      const select = page.getByLabel('민원 분야', { exact: true });
+      await select.waitFor({ timeout: TIMEOUT });
+      await page.waitForFunction(() => document.querySelectorAll('option[value="REPORT-ROAD-DAMAGE"]').length > 0, null, { timeout: TIMEOUT });
+      await select.selectOption('REPORT-ROAD-DAMAGE');
+      await page.getByText('담당: 도로관리과').waitFor({ timeout: TIMEOUT });
+      await page.getByRole('textbox', { name: /^제목/ }).fill('해운대로 570 앞 포트홀 신고');
+      await page.getByRole('textbox', { name: /^내용/ }).fill('해운대로 570 앞 2차로에 지름 50cm 정도의 포트홀이 생겼습니다.\n밤에는 잘 보이지 않아 위험합니다.');
+      await page.getByRole('textbox', { name: /^이름/ }).fill('홍길순');
+      await page.getByRole('textbox', { name: /^휴대전화/ }).fill(story.mobile);
+      await page.getByLabel('처리 상황을 문자로 알려 주세요.').check();
+      await shot(page, 'portal-file-form');
+      await page.getByRole('button', { name: '민원 신청하기' }).click();
+      await page.getByTestId('receipt-no').waitFor({ timeout: TIMEOUT });
+      story.receipt = (await page.getByTestId('receipt-no').textContent()).trim();
+      story.pin = (await page.getByTestId('receipt-pin').textContent()).trim();
+      assert(/^\d{4}-\d{6}$/.test(story.receipt), 'receipt number looks wrong: ' + story.receipt);
+      assert(/^\d{6}$/.test(story.pin), 'PIN looks wrong: ' + story.pin);
+      assert(await page.getByText('도로관리과').isVisible(), 'department not shown on the receipt');
+      await shot(page, 'portal-receipt');
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert(width <= 360, `the portal scrolls sideways at 360 px (${width} px wide)`);
+      await ctx.close();
+      return story.receipt;
+    });
+
+    // 2. The road-maintenance officer signs in, finds it in the inbox, assigns and answers it.
+    await test('officer signs in, finds the complaint in the inbox and answers it', async () => {
+      const ctx = await browser.newContext(desktop);
+      const page = await ctx.newPage();
+      watch(page, 'officer');
+      await page.goto(base + '/');
+      await page.getByRole('heading', { name: '직원 로그인' }).waitFor({ timeout: TIMEOUT });
+      await shot(page, 'staff-login', false);
+      await signIn(page, base, 'officer');
+      await page.getByRole('heading', { name: '민원함' }).waitFor({ timeout: TIMEOUT });
+      const row = page.locator(`tr[data-receipt="${story.receipt}"]`);
+      await row.waitFor({ timeout: TIMEOUT });
+      await shot(page, 'staff-inbox');
+      // a filter with a count: the quick "분류 대기" etc. show numbers
+      const openCount = await page.locator('button[data-quick="open"] .chip-count').textContent();
+      assert(Number(openCount) >= 1, 'the open-complaints count is ' + openCount);
+      await row.getByRole('link', { name: story.receipt }).click();
+      await page.getByRole('heading', { name: '해운대로 570 앞 포트홀 신고' }).waitFor({ timeout: TIMEOUT });
+      await page.getByTestId('due').waitFor({ timeout: TIMEOUT });
+      await page.locator('button[data-action="assign"]').click();
+      await page.getByRole('button', { name: '담당자 배정 실행' }).click();
+      await page.getByText('담당자 배정 처리되었습니다.').waitFor({ timeout: TIMEOUT });
+      await page.locator('button[data-action="answer"]').click();
+      await page.getByLabel('답변 내용').fill(story.answer);
+      await shot(page, 'staff-complaint-detail');
+      await page.getByRole('button', { name: '답변 실행' }).click();
+      await page.getByText('답변 처리되었습니다.').waitFor({ timeout: TIMEOUT });
+      await page.locator('.detail-head .badge', { hasText: '답변 완료' }).waitFor({ timeout: TIMEOUT });
+      await page.locator('.history', { hasText: story.answer }).waitFor({ timeout: TIMEOUT });
+      await shot(page, 'staff-complaint-answered');
+      await ctx.close();
+    }, { needs: () => story.receipt });
+
+    // 3. The resident tracks it with receipt + PIN and reads the answer.
+    await test('resident sees the answer with the PIN', async () => {
+      const ctx = await browser.newContext(mobile);
+      const page = await ctx.newPage();
+      watch(page, 'resident');
+      await page.goto(base + '/portal/track');
+      await page.getByLabel('접수번호').fill(story.receipt);
+      await page.getByLabel('비밀번호 (숫자 6자리)').fill('000000' === story.pin ? '111111' : '000000');
+      await page.getByRole('button', { name: '조회하기' }).click();
+      await page.getByText('접수번호나 비밀번호가 맞지 않습니다').waitFor({ timeout: TIMEOUT });
+      await page.getByLabel('비밀번호 (숫자 6자리)').fill(story.pin);
+      await page.getByRole('button', { name: '조회하기' }).click();
+      await page.getByTestId('answer').waitFor({ timeout: TIMEOUT });
+      const text = await page.getByTestId('answer').textContent();
+      assert(text.includes('긴급 보수를 마쳤습니다'), 'answer text not shown: ' + text);
+      await page.getByText('답변 완료').first().waitFor({ timeout: TIMEOUT });
+      await shot(page, 'portal-track-answer');
+      await ctx.close();
+    }, { needs: () => story.receipt && story.pin });
+
+    // 4. An agent looks the caller up by phone and logs the call.
+    await test('agent looks up a caller by phone and logs a call', async () => {
+      const ctx = await browser.newContext(desktop);
+      const page = await ctx.newPage();
+      watch(page, 'agent');
+      await signIn(page, base, 'agent');
+      await page.getByRole('heading', { name: '콜센터' }).waitFor({ timeout: TIMEOUT });
+      await page.getByLabel('발신 번호').fill(story.mobile.replace(/-/g, ''));
+      await page.getByRole('button', { name: '찾기' }).click();
+      await page.locator('h2.h-compact', { hasText: '홍길순' }).waitFor({ timeout: TIMEOUT });
+      await page.locator('table a', { hasText: story.receipt }).first().waitFor({ timeout: TIMEOUT });
+      const summary = '포트홀 보수 결과 문의, 답변 내용 안내함';
+      await page.getByLabel('통화 요약').fill(summary);
+      await page.getByLabel('관련 민원 (선택)').selectOption(story.receipt);
+      await page.getByRole('button', { name: '통화 기록 저장' }).click();
+      await page.getByText('통화를 기록했습니다.').waitFor({ timeout: TIMEOUT });
+      await page.locator('table.contacts', { hasText: summary }).waitFor({ timeout: TIMEOUT });
+      await shot(page, 'call-centre');
+      await ctx.close();
+    }, { needs: () => story.receipt });
+
+    // 5. The dashboards draw their charts with data.
+    await test('dashboards render their charts with data', async () => {
+      const ctx = await browser.newContext(desktop);
+      const page = await ctx.newPage();
+      watch(page, 'csmanager');
+      await signIn(page, base, 'csmanager');
+      await page.getByRole('link', { name: '현황 대시보드' }).click();
+      await page.getByRole('heading', { name: '현황 대시보드' }).waitFor({ timeout: TIMEOUT });
+      for (const id of ['backlog', 'cvc', 'pt', 'dq']) {
+        const canvas = page.locator(`#report-${id} [data-chart="drawn"] canvas`);
+        await canvas.waitFor({ timeout: TIMEOUT });
+        const n = await canvasDrawn(canvas);
+        assert(n > 500, `chart ${id} looks empty (${n} drawn pixels)`);
+      }
+      // messages: a chart when the server has the report, else a clear error state
+      const msg = page.locator('#report-msg');
+      await msg.locator('[data-chart="drawn"], .state-error, .state-empty').first().waitFor({ timeout: TIMEOUT });
+      const msgDrawn = await msg.locator('[data-chart="drawn"]').count();
+      await shot(page, 'dashboards');
+      await ctx.close();
+      return msgDrawn ? '5 charts' : '4 charts; messages report not served yet (error state shown)';
+    });
+
+    // 6. The 360° view, the duplicate review queue and the templates screen render.
+    await test('customer 360 view, duplicate review queue and templates render', async () => {
+      const ctx = await browser.newContext(desktop);
+      const page = await ctx.newPage();
+      watch(page, 'csmanager');
+      await signIn(page, base, 'csmanager');
+      await page.goto(base + '/customers?q=' + encodeURIComponent(story.mobile || '김'));
+      const first = page.locator('table tbody tr a').first();
+      await first.waitFor({ timeout: TIMEOUT });
+      await shot(page, 'customer-search');
+      await first.click();
+      await page.getByRole('heading', { name: '기본 정보' }).waitFor({ timeout: TIMEOUT });
+      await page.getByRole('heading', { name: /접촉 이력/ }).waitFor({ timeout: TIMEOUT });
+      await shot(page, 'customer-360');
+      await page.getByRole('link', { name: '중복 검토' }).click();
+      await page.getByRole('heading', { name: '중복 검토' }).waitFor({ timeout: TIMEOUT });
+      await page.locator('table.compare, .state-empty').first().waitFor({ timeout: TIMEOUT });
+      await shot(page, 'duplicate-review');
+      await page.getByRole('link', { name: '알림 문구' }).click();
+      await page.getByRole('heading', { name: '알림 문구' }).waitFor({ timeout: TIMEOUT });
+      await page.locator('.template-list, .state-error, .state-empty').first().waitFor({ timeout: TIMEOUT });
+      if (await page.locator('.template-list button').count()) {
+        await page.locator('.template-list button').first().click();
+        await page.getByLabel('본문').waitFor({ timeout: TIMEOUT });
+        await page.getByRole('button', { name: '미리 보기' }).click();
+        await page.locator('.preview, .state-error').first().waitFor({ timeout: TIMEOUT });
+      }
+      await shot(page, 'templates');
+      await ctx.close();
+    });
+
+    // 7. The resident signs in with a one-time code (read from the demo outbox) and sees
+    //    all their complaints and their data. Skipped while the server lacks the endpoints.
+    await test('resident signs in with a one-time code and sees my data', async () => {
+      const ctx = await browser.newContext(mobile);
+      const page = await ctx.newPage();
+      watch(page, 'resident');
+      await page.goto(base + '/portal/signin');
+      await page.getByLabel('휴대전화 번호 또는 전자우편').fill(story.mobile);
+      await page.getByRole('button', { name: '인증번호 받기' }).click();
+      await page.locator('.notice-ok, .state-error').first().waitFor({ timeout: TIMEOUT });
+      if (await page.locator('.state-error').count()) {
+        await shot(page, 'portal-signin-unavailable');
+        const text = await page.locator('.state-error').textContent();
+        assert(/404|not_found/.test(text), 'sign-in code failed: ' + text);
+        await ctx.close();
+        return 'server has no resident sign-in yet: error state shown';
+      }
+      let code = null;
+      const outbox = join(data, 'outbox.log');
+      for (let i = 0; i < 100 && !code; i++) {
+        if (existsSync(outbox)) {
+          // the sign-in message: "… 본인확인 인증번호 123456 (10분간 유효) …"; the last one wins
+          const all = [...readFileSync(outbox, 'utf8').matchAll(/인증번호:?\s*(\d{4,8})/g)];
+          if (all.length) code = all[all.length - 1][1];
+        }
+        if (!code) await page.waitForTimeout(100);
+      }
+      assert(code, 'no code in ' + outbox);
+      await page.getByLabel('인증번호').fill(code);
+      await page.getByRole('button', { name: '확인' }).click();
+      await page.getByRole('heading', { name: '내 정보' }).waitFor({ timeout: TIMEOUT });
+      await page.getByText(story.receipt).waitFor({ timeout: TIMEOUT });
+      const sw = page.locator('button[data-consent="survey.sms"]');
+      const before = await sw.getAttribute('aria-checked');
+      await sw.click();
+      await page.getByText('바꾸었습니다.').waitFor({ timeout: TIMEOUT });
+      await page.waitForFunction(([b]) => document.querySelector('button[data-consent="survey.sms"]').getAttribute('aria-checked') !== b, [before]);
+      await shot(page, 'portal-my-data');
+      await ctx.close();
+    }, { needs: () => story.receipt });
+
+    // 8. Throttled sign-in shows the wait (last: it blocks further logins from 127.0.0.1).
+    await test('sign-in shows the throttling message with the wait', async () => {
+      const ctx = await browser.newContext(desktop);
+      const page = await ctx.newPage();
+      watch(page, 'login');
+      await page.goto(base + '/');
+      await page.getByLabel('기관 코드').fill('busan');
+      await page.getByLabel('아이디').fill('depthead');
+      for (let i = 0; i < 6; i++) {
+        await page.getByLabel('비밀번호').fill('wrong-password-' + i);
+        await page.getByRole('button', { name: '로그인' }).click();
+        await page.locator('.state-error, #login-throttle').first().waitFor({ timeout: TIMEOUT });
+        if (await page.locator('#login-throttle').count()) break;
+      }
+      const text = await page.locator('#login-throttle').textContent({ timeout: TIMEOUT });
+      assert(/\d+(분|초)/.test(text), 'no wait in the throttling message: ' + text);
+      await shot(page, 'staff-login-throttled', false);
+      await ctx.close();
+    });
+
+    await test('no CSP violations, page errors or missing strings', async () => {
+      const mine = problems.filter((p) => !/\/api\/v1\/(public\/sign-in|reports\/messages|templates)/.test(p));
+      assert(mine.length === 0, mine.join('\n'));
+    });
+  } finally {
+    await browser.close();
+    server.proc.kill('SIGTERM');
+    await new Promise((r) => (server.proc.exitCode !== null ? r() : server.proc.once('exit', r)));
+    if (!KEEP) rmSync(dir, { recursive: true, force: true });
+    else log('web: kept ' + dir);
+  }
+}
+
+try {
+  await main();
+} catch (e) {
+  results.push({ name: 'setup', ok: false, error: e.stack || String(e) });
+  log('FAIL setup: ' + (e.stack || e));
+}
+const failed = results.filter((r) => !r.ok);
+for (const f of failed) log(`\n--- ${f.name}\n${f.error}`);
+log(`web: screenshots in ${SHOTS}; ${((Date.now() - started) / 1000).toFixed(1)} s`);
+log(`web: ${results.length - failed.length} passed, ${failed.length} failed`);
+process.exit(failed.length ? 1 : 0);

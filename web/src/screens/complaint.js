@@ -1,0 +1,235 @@
+// Complaint detail: the text, the masked resident panel (with the audited unmask), the
+// full history, routing suggestions, and a form for every action the server lists in
+// allowed_actions, with the due time counting down in working time.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { html } from '../lib/html.js';
+import { t, label } from '../i18n/index.js';
+import { staff } from '../lib/api.js';
+import { complaintTypes, departments, typeMap } from '../lib/catalog.js';
+import { useAsync, Async, PageTitle, Link, StatusBadge, ErrorBox, Field, Submit, useId, Section, Facts, Notice } from '../components/ui.js';
+import { UnmaskButton } from '../components/unmask.js';
+import { fmtDateTime, workingMs, fmtWorking, fmtCalendar, localInputToIso } from '../lib/time.js';
+
+const TICKING = ['received', 'assigned', 'in_progress', 'extended'];
+
+export function ComplaintDetail({ receipt, user }) {
+  const state = useAsync(() => staff.get('/complaints/' + encodeURIComponent(receipt)), [receipt]);
+  const types = useAsync(() => complaintTypes().catch(() => []), []);
+  const [notice, setNotice] = useState('');
+  const tmap = useMemo(() => typeMap(types.data), [types.data]);
+
+  return html`<div>
+    <p class="backlink"><${Link} href="/inbox">← ${t('complaint.back')}<//></p>
+    <${Async} state=${state}>
+      ${(c) => html`<div>
+        <${PageTitle} sub=${c.receipt_no}>${c.title}<//>
+        <div class="detail-head">
+          <${StatusBadge} status=${c.status} />
+          <${DueCountdown} c=${c} />
+        </div>
+        <${Notice} text=${notice} />
+        <div class="grid-2">
+          <div class="col-main">
+            <${Section} title=${t('complaint.content')}>
+              <${Facts} rows=${[
+                [t('complaint.receivedAt'), fmtDateTime(c.received_at)],
+                [t('complaint.channel'), label('channel', c.channel)],
+                [t('complaint.type'), c.type_code ? ((tmap.get(c.type_code) || {}).name || c.type_code) : null],
+                [t('complaint.period'), c.period],
+                [t('complaint.department'), c.department || t('complaint.noDept')],
+                [t('complaint.due'), fmtDateTime(c.due_at)],
+                [t('complaint.extensions'), String(c.extensions || 0)],
+                c.repeat_of ? [t('complaint.repeatOf'), String(c.repeat_of)] : null,
+                c.grievance ? [t('complaint.grievance'), c.grievance.case] : null,
+              ]} />
+              <div class="body-text">${c.body}</div>
+            <//>
+            <${Section} title=${t('complaint.answer')}>
+              ${c.answer ? html`<div class="body-text answer-text">${c.answer}</div>
+                <p class="muted small">${t('complaint.answeredAt')}: ${fmtDateTime(c.answered_at)}${c.closed_at ? ' · ' + t('complaint.closedAt') + ': ' + fmtDateTime(c.closed_at) : ''}</p>`
+                : html`<p class="muted">${t('complaint.noAnswer')}</p>`}
+            <//>
+            <${Actions} c=${c} user=${user} onDone=${(next, action) => { state.setData({ ...next, resident: next.resident || c.resident }); setNotice(t('complaint.actionDone', { action: label('action', action) })); }} />
+            <${History} c=${c} />
+          </div>
+          <div class="col-side">
+            <${ResidentPanel} c=${c} user=${user} />
+            <${Routing} c=${c} tmap=${tmap} />
+          </div>
+        </div>
+      </div>`}
+    <//>
+  </div>`;
+}
+
+function DueCountdown({ c }) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const i = setInterval(() => setNow(Date.now()), 30000);
+    return () => clearInterval(i);
+  }, []);
+  if (!c.due_at) return null;
+  if (c.status === 'awaiting_supplement' || c.paused_at) return html`<span class="due-box due-paused">${t('due.paused')}</span>`;
+  if (!TICKING.includes(c.status)) return html`<span class="due-box">${t('complaint.due')}: ${fmtDateTime(c.due_at)}</span>`;
+  const due = new Date(c.due_at).getTime();
+  if (due < now || c.overdue) {
+    return html`<span class="due-box due-over" data-testid="due">${t('due.workingPassed', { time: fmtWorking(workingMs(due, now)) })} ${t('due.calendar', { time: fmtCalendar(now - due) })}</span>`;
+  }
+  const w = workingMs(now, due);
+  return html`<span class=${'due-box' + (w < 8 * 3600e3 ? ' due-soon' : '')} data-testid="due" title=${t('due.note')}>
+    ${t('due.workingLeft', { time: fmtWorking(w) })} ${t('due.calendar', { time: fmtCalendar(due - now) })}</span>`;
+}
+
+function ResidentPanel({ c, user }) {
+  const r = c.resident;
+  return html`<${Section} title=${t('complaint.resident')}>
+    ${r ? html`<div>
+      <p class="muted small">${t('complaint.residentMasked')}</p>
+      <${Facts} skipEmpty rows=${[
+        [t('c360.name'), r.name],
+        [t('c360.sex'), r.sex || r.birth_year ? t('complaint.sexBirth', { sex: label('sex', r.sex) || '-', year: r.birth_year || '-' }) : null],
+        [t('c360.mobile'), r.mobile_masked],
+        [t('c360.phone'), r.phone_masked],
+        [t('c360.email'), r.email_masked],
+        [t('c360.address'), r.address_area],
+        [t('c360.rrn'), r.rrn_masked],
+      ]} />
+      <div class="button-row">
+        ${r.rrn_masked ? html`<${UnmaskButton} customerId=${r.id} user=${user} />` : null}
+        ${user.role !== 'admin' ? html`<${Link} class="btn btn-small btn-ghost" href=${'/customers/' + r.id}>${t('complaint.open360')}<//>` : null}
+      </div>
+    </div>` : html`<p class="muted">${t('common.none')}</p>`}
+  <//>`;
+}
+
+function Routing({ c, tmap }) {
+  const ty = c.type_code ? tmap.get(c.type_code) : null;
+  return html`<${Section} title=${t('complaint.routing')}>
+    ${c.route
+      ? html`<p>${t('complaint.routeLabel')}: <strong>${c.route.label}</strong> <span class="muted">${t('complaint.routeScore', { score: Math.round((c.route.score || 0) * 100) + '%' })}</span></p>`
+      : html`<p class="muted small">${t('complaint.routeNone')}</p>`}
+    ${ty && ty.department ? html`<p>${t('complaint.typeDept')}: <strong>${ty.department}</strong></p>` : null}
+  <//>`;
+}
+
+function History({ c }) {
+  const rows = c.history || [];
+  return html`<${Section} title=${t('complaint.history')}>
+    ${rows.length === 0 ? html`<p class="muted">${t('common.empty')}</p>` : html`<div class="table-wrap"><table class="table history">
+      <thead><tr>
+        <th scope="col">${t('complaint.colAt')}</th><th scope="col">${t('complaint.colAction')}</th>
+        <th scope="col">${t('complaint.colStatus')}</th><th scope="col">${t('complaint.colDept')}</th>
+        <th scope="col">${t('complaint.colActor')}</th><th scope="col">${t('complaint.colNote')}</th>
+      </tr></thead>
+      <tbody>${rows.map((h) => html`<tr>
+        <td class="nowrap">${fmtDateTime(h.at)}</td>
+        <td>${label('action', h.action)}</td>
+        <td class="nowrap">${h.from_status && h.from_status !== h.to_status ? t('complaint.fromTo', { from: label('status', h.from_status), to: label('status', h.to_status) }) : label('status', h.to_status)}</td>
+        <td>${h.department || ''}</td>
+        <td>${h.actor || ''}</td>
+        <td class="pre">${h.note || ''}</td>
+      </tr>`)}</tbody>
+    </table></div>`}
+  <//>`;
+}
+
+// What each action asks for. 'confirm' actions have no fields but ask before running.
+const FORMS = {
+  assign: [{ name: 'officer_id', type: 'int', key: 'complaint.fOfficer' }],
+  reassign: [{ name: 'dept_id', type: 'dept', key: 'complaint.fDept', required: true }],
+  start: [],
+  request_supplement: [{ name: 'text', type: 'textarea', key: 'complaint.fSupplement', required: true, max: 2000 }],
+  supplement_received: [],
+  extend: [
+    { name: 'text', type: 'textarea', key: 'complaint.fReason', required: true, max: 2000 },
+    { name: 'new_due_at', type: 'datetime', key: 'complaint.fNewDue' },
+    { name: 'resident_consented', type: 'check', key: 'complaint.fConsented', when: (c) => (c.extensions || 0) >= 1 },
+  ],
+  answer: [{ name: 'text', type: 'textarea', key: 'complaint.fAnswer', hint: 'complaint.fAnswerHint', required: true, max: 4000, rows: 6 }],
+  close: [],
+  transfer_out: [{ name: 'destination', type: 'text', key: 'complaint.fDestination', required: true, max: 100 }],
+  withdraw: [],
+  close_repeat: [{ name: 'text', type: 'textarea', key: 'complaint.fText', required: true, max: 2000 }],
+  escalate: [
+    { name: 'grievance_case', type: 'text', key: 'complaint.fCase', required: true, max: 60 },
+    { name: 'officer_id', type: 'int', key: 'complaint.fOwner', required: true },
+    { name: 'text', type: 'textarea', key: 'complaint.fText', required: true, max: 2000 },
+  ],
+  note: [{ name: 'text', type: 'textarea', key: 'complaint.fNote', required: true, max: 2000 }],
+};
+const CONFIRM = ['withdraw', 'close'];
+
+function Actions({ c, user, onDone }) {
+  const allowed = c.allowed_actions || [];
+  const [open, setOpen] = useState(allowed.includes('answer') ? 'answer' : null);
+  return html`<${Section} title=${t('complaint.actions')} id="actions">
+    ${allowed.length === 0 ? html`<p class="muted">${t('complaint.noActions')}</p>` : html`<div>
+      <div class="action-tabs" role="group" aria-label=${t('complaint.actions')}>
+        ${allowed.map((a) => html`<button type="button" class=${'chip' + (open === a ? ' chip-on' : '')} aria-pressed=${open === a ? 'true' : 'false'}
+          aria-controls="action-form" data-action=${a} onClick=${() => setOpen(open === a ? null : a)}>${label('action', a)}</button>`)}
+      </div>
+      ${open && allowed.includes(open) ? html`<${ActionForm} key=${open + c.status} action=${open} c=${c} user=${user}
+          onDone=${(next) => { setOpen(null); onDone(next, open); }} />` : null}
+    </div>`}
+  <//>`;
+}
+
+function ActionForm({ action, c, onDone }) {
+  const fields = (FORMS[action] || []).filter((f) => !f.when || f.when(c));
+  const [values, setValues] = useState({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const depts = useAsync(() => (fields.some((f) => f.type === 'dept') ? departments() : Promise.resolve([])), [action]);
+  const base = useId('act');
+
+  async function submit(e) {
+    e.preventDefault();
+    if (CONFIRM.includes(action) && !confirm(t('complaint.confirm', { action: label('action', action) }))) return;
+    const body = { action };
+    for (const f of fields) {
+      const v = values[f.name];
+      if (f.type === 'check') {
+        if (v) body[f.name] = true;
+      } else if (v !== undefined && v !== '') {
+        if (f.type === 'int' || f.type === 'dept') body[f.name] = parseInt(v, 10);
+        else if (f.type === 'datetime') body[f.name] = localInputToIso(v);
+        else body[f.name] = v;
+      }
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const next = await staff.post('/complaints/' + encodeURIComponent(c.receipt_no) + '/actions', body);
+      onDone(next);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const set = (name) => (e) => setValues({ ...values, [name]: e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value });
+  return html`<form id="action-form" class="stack action-form" onSubmit=${submit} data-form=${action}>
+    <h3>${label('action', action)}</h3>
+    ${fields.map((f) => {
+      const id = base + '-' + f.name;
+      if (f.type === 'check') {
+        return html`<div class="check"><input type="checkbox" id=${id} checked=${!!values[f.name]} onChange=${set(f.name)} /><label for=${id}>${t(f.key)}</label></div>`;
+      }
+      let control;
+      if (f.type === 'textarea') control = html`<textarea id=${id} name=${f.name} rows=${f.rows || 3} maxlength=${f.max} required=${f.required} value=${values[f.name] || ''} onInput=${set(f.name)} aria-describedby=${f.hint ? id + '-hint' : undefined}></textarea>`;
+      else if (f.type === 'dept') {
+        control = html`<select id=${id} name=${f.name} required value=${values[f.name] || ''} onChange=${set(f.name)}>
+          <option value="">${depts.loading ? t('common.loading') : t('common.select')}</option>
+          ${(depts.data || []).filter((d) => d.active !== false && d.id !== c.dept_id).map((d) => html`<option value=${d.id}>${d.name}</option>`)}
+        </select>`;
+      } else if (f.type === 'datetime') control = html`<input type="datetime-local" id=${id} name=${f.name} value=${values[f.name] || ''} onInput=${set(f.name)} />`;
+      else if (f.type === 'int') control = html`<input type="number" inputmode="numeric" min="1" id=${id} name=${f.name} required=${f.required} value=${values[f.name] || ''} onInput=${set(f.name)} />`;
+      else control = html`<input id=${id} name=${f.name} maxlength=${f.max} required=${f.required} value=${values[f.name] || ''} onInput=${set(f.name)} />`;
+      return html`<${Field} label=${t(f.key)} id=${id} required=${f.required} hint=${f.hint ? t(f.hint) : null}>${control}<//>`;
+    })}
+    ${depts.error ? html`<${ErrorBox} error=${depts.error} />` : null}
+    <${ErrorBox} error=${error} />
+    <div><${Submit} busy=${busy}>${t('complaint.run', { action: label('action', action) })}<//></div>
+  </form>`;
+}
