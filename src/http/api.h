@@ -22,6 +22,7 @@ void api_departments_get(struct http_request *req);
 void api_departments_create(struct http_request *req);
 void api_departments_update(struct http_request *req);
 void api_departments_delete(struct http_request *req);
+void api_departments_members(struct http_request *req);
 
 void api_users_list(struct http_request *req);
 void api_users_get(struct http_request *req);

@@ -109,3 +109,37 @@ void api_departments_delete(struct http_request *req)
         }
         http_reply_empty(req, 204);
 }
+
+/* The active staff of a department, for choosing who takes a complaint: names and roles
+ * only (no contact details), to every staff role of the tenant. */
+void api_departments_members(struct http_request *req)
+{
+        int64_t id;
+        struct department d;
+        struct pcrm_error e;
+        if (http_param_id(req, 0, &id))
+                return;
+        if (dept_get(req->db, &req->who, id, &d, &e)) {
+                http_reply_pcrm_error(req, &e);
+                return;
+        }
+        struct store_stmt *st = store_prepare(
+            req->db, "SELECT id, display_name, role FROM users WHERE tenant_id = ? AND dept_id = ?"
+                     " AND active = 1 ORDER BY role = 'dept_head' DESC, display_name, id");
+        if (!st) {
+                http_reply_error(req, 500, "internal", NULL, "서버 내부 오류가 발생했습니다");
+                return;
+        }
+        store_bind_int(st, 1, req->who.tenant_id);
+        store_bind_int(st, 2, id);
+        json_t *items = json_array();
+        while (store_step(st) == STORE_ROW) {
+                enum role r = role_parse(store_col_text(st, 2));
+                json_array_append_new(
+                    items, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)store_col_int(st, 0),
+                                     "display_name", store_col_text(st, 1), "role",
+                                     store_col_text(st, 2), "role_label", role_label(r)));
+        }
+        store_done(st);
+        http_reply_json(req, 200, json_pack("{s:o}", "items", items));
+}

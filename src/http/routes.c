@@ -27,6 +27,7 @@ const struct http_route http_routes[] = {
     {"GET", "/api/v1/departments", api_departments_list, ROLES_STAFF, 0},
     {"POST", "/api/v1/departments", api_departments_create, ADMIN, 0},
     {"GET", "/api/v1/departments/:id", api_departments_get, ROLES_STAFF, 0},
+    {"GET", "/api/v1/departments/:id/members", api_departments_members, ROLES_STAFF, 0},
     {"PATCH", "/api/v1/departments/:id", api_departments_update, ADMIN, 0},
     {"DELETE", "/api/v1/departments/:id", api_departments_delete, ADMIN, 0},
 

@@ -212,3 +212,19 @@ class DepartmentWriteTest(ApiTest):
         self.assertError(r, 403, "forbidden")
         self.assertEqual(self.assertJson(self.admin.get("/api/v1/departments/1"), 200)["name"],
                          "시민행복국")
+
+
+class DepartmentMembersTest(ApiTest):
+    def test_members_are_names_and_roles_only(self):
+        s = self.main()
+        officer = s.login("officer")
+        dept = officer.user["department"]["id"]
+        body = self.assertJson(officer.get("/api/v1/departments/%d/members" % dept), 200)
+        names = {m["display_name"]: m["role"] for m in body["items"]}
+        self.assertEqual(names.get("정하은"), "officer")
+        self.assertEqual(names.get("최민준"), "dept_head")
+        self.assertEqual(body["items"][0]["role"], "dept_head")  # the head first
+        for m in body["items"]:
+            self.assertEqual(sorted(m), ["display_name", "id", "role", "role_label"])
+        self.assertError(officer.get("/api/v1/departments/99999999/members"), 404, "not_found")
+        self.assertError(s.request("GET", "/api/v1/departments/%d/members" % dept), 401, "unauthorized")

@@ -243,6 +243,8 @@ async function main() {
       await page.getByRole('heading', { name: '해운대로 570 앞 포트홀 신고' }).waitFor({ timeout: TIMEOUT });
       await page.getByTestId('due').waitFor({ timeout: TIMEOUT });
       await page.locator('button[data-action="assign"]').click();
+      // the department's staff are offered by name, not by id
+      await page.getByLabel('담당자 (비우면 본인)').selectOption({ label: '정하은 (민원담당)' });
       await page.getByRole('button', { name: '담당자 배정 실행' }).click();
       await page.getByText('담당자 배정 처리되었습니다.').waitFor({ timeout: TIMEOUT });
       await page.locator('button[data-action="answer"]').click();

@@ -135,7 +135,7 @@ function History({ c }) {
 
 // What each action asks for. 'confirm' actions have no fields but ask before running.
 const FORMS = {
-  assign: [{ name: 'officer_id', type: 'int', key: 'complaint.fOfficer' }],
+  assign: [{ name: 'officer_id', type: 'staff', key: 'complaint.fOfficer' }],
   reassign: [{ name: 'dept_id', type: 'dept', key: 'complaint.fDept', required: true }],
   start: [],
   request_supplement: [{ name: 'text', type: 'textarea', key: 'complaint.fSupplement', required: true, max: 2000 }],
@@ -152,7 +152,7 @@ const FORMS = {
   close_repeat: [{ name: 'text', type: 'textarea', key: 'complaint.fText', required: true, max: 2000 }],
   escalate: [
     { name: 'grievance_case', type: 'text', key: 'complaint.fCase', required: true, max: 60 },
-    { name: 'officer_id', type: 'int', key: 'complaint.fOwner', required: true },
+    { name: 'officer_id', type: 'staff', key: 'complaint.fOwner', required: true },
     { name: 'text', type: 'textarea', key: 'complaint.fText', required: true, max: 2000 },
   ],
   note: [{ name: 'text', type: 'textarea', key: 'complaint.fNote', required: true, max: 2000 }],
@@ -180,6 +180,10 @@ function ActionForm({ action, c, onDone }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
   const depts = useAsync(() => (fields.some((f) => f.type === 'dept') ? departments() : Promise.resolve([])), [action]);
+  // Who can take it: the active staff of the complaint's department (names and roles only).
+  const members = useAsync(() => (fields.some((f) => f.type === 'staff') && c.dept_id
+    ? staff.get('/departments/' + c.dept_id + '/members').then((r) => r.items)
+    : Promise.resolve([])), [action, c.dept_id]);
   const base = useId('act');
 
   async function submit(e) {
@@ -191,7 +195,7 @@ function ActionForm({ action, c, onDone }) {
       if (f.type === 'check') {
         if (v) body[f.name] = true;
       } else if (v !== undefined && v !== '') {
-        if (f.type === 'int' || f.type === 'dept') body[f.name] = parseInt(v, 10);
+        if (f.type === 'int' || f.type === 'dept' || f.type === 'staff') body[f.name] = parseInt(v, 10);
         else if (f.type === 'datetime') body[f.name] = localInputToIso(v);
         else body[f.name] = v;
       }
@@ -223,7 +227,13 @@ function ActionForm({ action, c, onDone }) {
           <option value="">${depts.loading ? t('common.loading') : t('common.select')}</option>
           ${(depts.data || []).filter((d) => d.active !== false && d.id !== c.dept_id).map((d) => html`<option value=${d.id}>${d.name}</option>`)}
         </select>`;
-      } else if (f.type === 'datetime') control = html`<input type="datetime-local" id=${id} name=${f.name} value=${values[f.name] || ''} onInput=${set(f.name)} />`;
+      } else if (f.type === 'staff' && (members.loading || (members.data || []).length)) {
+        control = html`<select id=${id} name=${f.name} required=${f.required} disabled=${members.loading} value=${values[f.name] || ''} onChange=${set(f.name)}>
+          <option value="">${members.loading ? t('common.loading') : f.required ? t('common.select') : t('complaint.me')}</option>
+          ${(members.data || []).map((m) => html`<option value=${m.id}>${m.display_name} (${m.role_label})</option>`)}
+        </select>`;
+      } else if (f.type === 'staff') control = html`<input type="number" inputmode="numeric" min="1" id=${id} name=${f.name} required=${f.required} value=${values[f.name] || ''} onInput=${set(f.name)} />`;
+      else if (f.type === 'datetime') control = html`<input type="datetime-local" id=${id} name=${f.name} value=${values[f.name] || ''} onInput=${set(f.name)} />`;
       else if (f.type === 'int') control = html`<input type="number" inputmode="numeric" min="1" id=${id} name=${f.name} required=${f.required} value=${values[f.name] || ''} onInput=${set(f.name)} />`;
       else control = html`<input id=${id} name=${f.name} maxlength=${f.max} required=${f.required} value=${values[f.name] || ''} onInput=${set(f.name)} />`;
       return html`<${Field} label=${t(f.key)} id=${id} required=${f.required} hint=${f.hint ? t(f.hint) : null}>${control}<//>`;
