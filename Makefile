@@ -25,6 +25,8 @@ build-asan: deps
 web:
 	@./scripts/build-web.sh
 
+# The demo's SMS go to var/demo/outbox.log, not to phones, so the SMS quiet hours
+# (21:00-08:00 KST) are off unless PCRM_QUIET_HOURS says otherwise.
 # The demo city: departments and staff (pcrm init --demo), 2,000 generated residents
 # imported the way a real source would be, and a year of their complaints, so the screens
 # and reports have people and work in them.
@@ -38,7 +40,7 @@ run: build
 		./build/pcrm gen complaints --data $(DATA) --count 1500 --seed 2026; \
 	fi
 	@./scripts/demo-logins.sh $(DATA)
-	@./build/pcrm serve --data $(DATA) --listen $(LISTEN)
+	@PCRM_QUIET_HOURS=$${PCRM_QUIET_HOURS:-off} ./build/pcrm serve --data $(DATA) --listen $(LISTEN)
 
 test: build build-asan
 	@./tests/run.sh
