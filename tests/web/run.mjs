@@ -59,6 +59,13 @@ function childEnv() {
   return env;
 }
 
+/* One value from the test's database (the sqlite3 shell is among the Debian packages). */
+function sql(data, query) {
+  const p = spawnSync('sqlite3', [join(data, 'pcrm.db'), query], { encoding: 'utf8' });
+  if (p.status !== 0) throw new Error('sqlite3: ' + p.stderr);
+  return p.stdout.trim();
+}
+
 function makeData() {
   const dir = mkdtempSync(join(tmpdir(), 'pcrm-web-'));
   const data = join(dir, 'data');
@@ -396,7 +403,68 @@ async function main() {
       await ctx.close();
     }, { needs: () => story.receipt });
 
-    // 8. Throttled sign-in shows the wait (last: it blocks further logins from 127.0.0.1).
+    // 8. An officer reads a resident's RRN only after stating a purpose, and it is audited.
+    await test('officer unmasks an RRN with a purpose, audited', async () => {
+      const id = sql(data, "SELECT id FROM customers WHERE rrn_sealed IS NOT NULL AND merged_into IS NULL ORDER BY id LIMIT 1");
+      assert(/^\d+$/.test(id), 'no customer with an RRN in the demo data');
+      const ctx = await browser.newContext(desktop);
+      const page = await ctx.newPage();
+      watch(page, 'officer');
+      await signIn(page, base, 'officer');
+      await page.goto(base + '/customers/' + id);
+      await page.getByRole('heading', { name: '기본 정보' }).waitFor({ timeout: TIMEOUT });
+      const masked = await page.locator('main').textContent();
+      assert(/\d{6}-\d\*{6}/.test(masked), 'the RRN is not shown masked first');
+      await page.getByRole('button', { name: '주민등록번호 보기' }).click();
+      const submit = page.getByRole('button', { name: '목적을 기록하고 열람' });
+      assert(await submit.isDisabled(), 'unmasking is possible without a purpose');
+      await page.getByLabel('열람 목적').fill('민원 처리를 위한 본인 확인');
+      await submit.click();
+      const rrn = (await page.getByTestId('rrn').textContent({ timeout: TIMEOUT })).trim();
+      assert(/^\d{6}-\d{7}$/.test(rrn), 'the revealed RRN looks wrong');
+      await shot(page, 'staff-unmask', false);
+      await ctx.close();
+      const audited = sql(data, `SELECT count(*) FROM audit_log WHERE action = 'customer.rrn.read' AND target_id = '${id}' AND purpose = '민원 처리를 위한 본인 확인'`);
+      assert(audited === '1', 'the reveal was not audited with its purpose (' + audited + ')');
+    });
+
+    // 9. Bulk actions: an officer assigns several simple complaints at once.
+    await test('officer assigns simple complaints in bulk', async () => {
+      const ctx = await browser.newContext(desktop);
+      const page = await ctx.newPage();
+      watch(page, 'officer');
+      await signIn(page, base, 'officer');
+      await page.getByRole('heading', { name: '민원함' }).waitFor({ timeout: TIMEOUT });
+      // two simple road-damage reports, filed by residents just now
+      const receipts = [];
+      for (const place of ['수영로 101', '광안해변로 55']) {
+        const r = await fetch(base + '/api/v1/public/complaints', {
+          method: 'POST', headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ tenant: 'busan', title: place + ' 앞 포트홀', body: place + ' 앞 도로가 패여 있습니다.', channel: 'web',
+            type_code: 'REPORT-ROAD-DAMAGE', resident: { name: '남궁민', mobile: '010-7720-' + String(1000 + receipts.length) } }),
+        });
+        assert(r.status === 201, 'filing failed: ' + r.status);
+        receipts.push((await r.json()).receipt_no);
+      }
+      const n = receipts.length;
+      await page.reload();
+      await page.locator(`tr[data-receipt="${receipts[1]}"]`).waitFor({ timeout: TIMEOUT });
+      for (const r of receipts) await page.locator(`tr[data-receipt="${r}"] td.col-check input[type="checkbox"]`).check();
+      await page.getByLabel('일괄 작업').selectOption('assign');
+      await page.getByRole('button', { name: '선택한 민원에 적용' }).click();
+      await page.locator('.bulk-results li').first().waitFor({ timeout: TIMEOUT });
+      const text = await page.locator('.bulkbar').textContent();
+      assert(text.includes('결과: 성공 ' + n + '건'), 'bulk result: ' + text);
+      await shot(page, 'staff-bulk-assign', false);
+      await ctx.close();
+      for (const r of receipts) {
+        const st = sql(data, `SELECT status FROM complaints WHERE receipt_no = '${r}'`);
+        assert(st === 'assigned', `${r} is ${st} after the bulk assign`);
+      }
+      return n + ' complaints';
+    });
+
+    // 10. Throttled sign-in shows the wait (last: it blocks further logins from 127.0.0.1).
     await test('sign-in shows the throttling message with the wait', async () => {
       const ctx = await browser.newContext(desktop);
       const page = await ctx.newPage();
