@@ -54,18 +54,25 @@ void api_departments_list(struct http_request *req)
         http_reply_json(req, 200, json_pack("{s:o, s:o}", "items", arr, "next_cursor", next));
 }
 
-void api_departments_get(struct http_request *req)
+/* The department the path names, in the caller's tenant. Replies and returns -1 if none. */
+static int path_department(struct http_request *req, struct department *d)
 {
         int64_t id;
-        struct department d;
         struct pcrm_error e;
         if (http_param_id(req, 0, &id))
-                return;
-        if (dept_get(req->db, &req->who, id, &d, &e)) {
+                return -1;
+        if (dept_get(req->db, &req->who, id, d, &e)) {
                 http_reply_pcrm_error(req, &e);
-                return;
+                return -1;
         }
-        http_reply_json(req, 200, api_department_json(&d));
+        return 0;
+}
+
+void api_departments_get(struct http_request *req)
+{
+        struct department d;
+        if (path_department(req, &d) == 0)
+                http_reply_json(req, 200, api_department_json(&d));
 }
 
 void api_departments_create(struct http_request *req)
@@ -114,15 +121,9 @@ void api_departments_delete(struct http_request *req)
  * only (no contact details), to every staff role of the tenant. */
 void api_departments_members(struct http_request *req)
 {
-        int64_t id;
         struct department d;
-        struct pcrm_error e;
-        if (http_param_id(req, 0, &id))
+        if (path_department(req, &d))
                 return;
-        if (dept_get(req->db, &req->who, id, &d, &e)) {
-                http_reply_pcrm_error(req, &e);
-                return;
-        }
         struct store_stmt *st = store_prepare(
             req->db, "SELECT id, display_name, role FROM users WHERE tenant_id = ? AND dept_id = ?"
                      " AND active = 1 ORDER BY role = 'dept_head' DESC, display_name, id");
@@ -131,7 +132,7 @@ void api_departments_members(struct http_request *req)
                 return;
         }
         store_bind_int(st, 1, req->who.tenant_id);
-        store_bind_int(st, 2, id);
+        store_bind_int(st, 2, d.id);
         json_t *items = json_array();
         while (store_step(st) == STORE_ROW) {
                 enum role r = role_parse(store_col_text(st, 2));
