@@ -392,7 +392,7 @@ async function main() {
       assert(code, 'no code in ' + outbox);
       await page.getByLabel('인증번호').fill(code);
       await page.getByRole('button', { name: '확인' }).click();
-      await page.getByRole('heading', { name: '내 정보' }).waitFor({ timeout: TIMEOUT });
+      await page.getByRole('heading', { name: '내 정보', exact: true }).waitFor({ timeout: TIMEOUT });
       await page.getByText(story.receipt).waitFor({ timeout: TIMEOUT });
       const sw = page.locator('button[data-consent="survey.sms"]');
       const before = await sw.getAttribute('aria-checked');
@@ -464,7 +464,138 @@ async function main() {
       return n + ' complaints';
     });
 
-    // 10. Throttled sign-in shows the wait (last: it blocks further logins from 127.0.0.1).
+    // 10. The outbox (발송 내역) lists the notices the server wrote for the story's complaint.
+    await test('outbox lists the messages of a filed complaint', async () => {
+      const ctx = await browser.newContext(desktop);
+      const page = await ctx.newPage();
+      watch(page, 'csmanager');
+      await signIn(page, base, 'csmanager');
+      await page.getByRole('link', { name: '발송 내역' }).click();
+      await page.getByRole('heading', { name: '발송 내역' }).waitFor({ timeout: TIMEOUT });
+      await page.locator('tbody.msg, .state-empty').first().waitFor({ timeout: TIMEOUT });
+      await page.getByLabel('접수번호').fill(story.receipt);
+      await page.getByRole('button', { name: '조회' }).click();
+      await page.waitForURL(/receipt_no=/);
+      const rows = page.locator('tbody.msg');
+      await rows.first().waitFor({ timeout: TIMEOUT });
+      // received, assigned and answered: one each (the resident chose SMS notices)
+      const n = await rows.count();
+      const text = await page.locator('table.outbox-table').textContent();
+      assert(n >= 2, 'only ' + n + ' messages for ' + story.receipt);
+      for (let i = 0; i < n; i++) {
+        const cell = await rows.nth(i).locator('td').nth(3).textContent();
+        assert(cell.includes(story.receipt), 'a row of another complaint: ' + cell);
+      }
+      assert(!text.includes(story.mobile), 'the recipient is shown unmasked');
+      assert(/\*{2,}/.test(text), 'no masked recipient in the table');
+      // a row opens to show the text of the message, and closes again
+      const toggle = rows.first().locator('button.toggle');
+      await toggle.focus();
+      await page.keyboard.press('Enter');
+      assert((await toggle.getAttribute('aria-expanded')) === 'true', 'the row did not open');
+      const body = rows.first().getByTestId('message-body');
+      await body.waitFor({ timeout: TIMEOUT });
+      assert((await body.textContent()).trim().length > 5, 'the message body is empty');
+      await shot(page, 'outbox');
+      await toggle.click();
+      await body.waitFor({ state: 'detached', timeout: TIMEOUT });
+      // the status filter: only sent ones, or the empty state when none has gone yet
+      await page.getByLabel('발송 상태').selectOption('sent');
+      await page.waitForURL(/status=sent/);
+      await page.locator('tbody.msg, .state-empty').first().waitFor({ timeout: TIMEOUT });
+      const badges = await page.locator('tbody.msg .badge').allTextContents();
+      assert(badges.every((b) => b === '발송됨'), 'the status filter shows ' + badges.join(', '));
+      await ctx.close();
+      return n + ' messages';
+    }, { needs: () => story.receipt });
+
+    // 11. Happy-Call sampling rules: save one, see it after a reload, and see the server's
+    //     own error for a percent of 101 (which changes nothing).
+    await test('Happy-Call rules editor saves a rule and shows the server error for 101', async () => {
+      const ctx = await browser.newContext(desktop);
+      const page = await ctx.newPage();
+      watch(page, 'csmanager');
+      await signIn(page, base, 'csmanager');
+      await page.getByRole('link', { name: '알림 문구' }).click();
+      await page.getByRole('link', { name: '해피콜 표본 규칙' }).click();
+      await page.getByRole('heading', { name: '해피콜 표본 규칙', level: 1 }).waitFor({ timeout: TIMEOUT });
+      await page.getByText('기본 비율 20%').first().waitFor({ timeout: TIMEOUT });
+      await page.getByRole('button', { name: '규칙 추가' }).click();
+      const type = page.getByLabel('1번째 규칙의 민원 유형');
+      await page.waitForFunction(() => document.querySelectorAll('option[value="REPORT-ROAD-DAMAGE"]').length > 0, null, { timeout: TIMEOUT });
+      assert(await type.evaluate((el) => el === document.activeElement), 'the new row did not take the focus');
+      await type.selectOption('REPORT-ROAD-DAMAGE');
+      await page.getByLabel('1번째 규칙의 부서').selectOption({ label: '도로관리과' });
+      await page.getByLabel('1번째 규칙의 표본 비율(%)').fill('50');
+      await page.getByRole('button', { name: '규칙 저장' }).click();
+      await page.getByText('규칙 1개를 저장했습니다.').waitFor({ timeout: TIMEOUT });
+      await page.reload();
+      const pct = page.getByLabel('1번째 규칙의 표본 비율(%)');
+      await pct.waitFor({ timeout: TIMEOUT });
+      assert((await pct.inputValue()) === '50', 'percent after reload: ' + (await pct.inputValue()));
+      assert((await page.getByLabel('1번째 규칙의 민원 유형').inputValue()) === 'REPORT-ROAD-DAMAGE', 'type lost after reload');
+      assert((await page.getByLabel('1번째 규칙의 부서').locator('option:checked').textContent()) === '도로관리과', 'department lost after reload');
+      await shot(page, 'call-rules');
+      await pct.fill('101');
+      await page.getByRole('button', { name: '규칙 저장' }).click();
+      const err = page.locator('.state-error');
+      await err.waitFor({ timeout: TIMEOUT });
+      const msg = await err.textContent();
+      assert(msg.includes('percent는 0~100입니다'), 'not the server message: ' + msg);
+      assert((await pct.getAttribute('aria-invalid')) === 'true', 'the offending row is not marked');
+      await shot(page, 'call-rules-error', false);
+      const stored = sql(data, 'SELECT percent FROM happy_call_rules');
+      assert(stored === '50', 'a refused save changed the rules: ' + stored);
+      await ctx.close();
+    });
+
+    // 12. Disclosure: an answered complaint whose text holds the resident's name and mobile
+    //     comes back redacted, shown as text.
+    await test('disclosure shows the redacted text without the mobile number', async () => {
+      const name = '봉수정';
+      const mobile = '010-6614-' + String(2000 + (process.pid % 7000)).slice(-4);
+      const r = await fetch(base + '/api/v1/public/complaints', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ tenant: 'busan', title: '중앙대로 88 보도블록 파손', channel: 'web', type_code: 'REPORT-ROAD-DAMAGE',
+          body: `저는 ${name}입니다. 중앙대로 88 앞 보도블록이 깨져 있습니다. 연락은 ${mobile}로 주세요.`,
+          resident: { name, mobile } }),
+      });
+      assert(r.status === 201, 'filing failed: ' + r.status);
+      const receipt = (await r.json()).receipt_no;
+      const ctx = await browser.newContext(desktop);
+      const page = await ctx.newPage();
+      watch(page, 'officer');
+      await signIn(page, base, 'officer');
+      // assign and answer through the API with the page's session (the UI for these is tested above)
+      const me = await (await page.request.get(base + '/api/v1/me')).json();
+      const act = async (body) => {
+        const res = await page.request.post(base + '/api/v1/complaints/' + receipt + '/actions', { data: body, headers: { 'X-CSRF-Token': me.csrf_token } });
+        assert(res.ok(), body.action + ' failed: ' + res.status() + ' ' + (await res.text()));
+      };
+      await act({ action: 'assign' });
+      await act({ action: 'answer', text: `${name}님, 보도블록을 교체했습니다. 추가 문의는 ${mobile}로 회신 드리겠습니다.` });
+      await page.goto(base + '/complaints/' + receipt);
+      await page.getByRole('heading', { name: '중앙대로 88 보도블록 파손' }).waitFor({ timeout: TIMEOUT });
+      await page.getByRole('button', { name: '공개용 문안 만들기' }).click();
+      const out = page.getByTestId('disclosure');
+      await out.waitFor({ timeout: TIMEOUT });
+      const text = await out.textContent();
+      const digits = mobile.replace(/\D/g, '');
+      assert(!text.includes(mobile) && !text.replace(/\D/g, '').includes(digits), 'the mobile number is in the disclosure text');
+      assert(!text.includes(name), 'the name is in the disclosure text');
+      assert(text.includes('[전화번호]') && text.includes('○○○'), 'no redaction marks: ' + text);
+      assert((await out.locator('[data-part="body"]').textContent()).includes('보도블록이 깨져'), 'the question is missing');
+      assert((await out.locator('[data-part="answer"]').textContent()).includes('교체했습니다'), 'the answer is missing');
+      const note = await out.locator('.notice').textContent();
+      assert(note.includes('전화번호') && note.includes('이름'), 'the redaction note says: ' + note);
+      await shot(page, 'disclosure');
+      await ctx.close();
+      const audited = sql(data, `SELECT count(*) FROM audit_log WHERE action = 'complaint.disclose' AND target_id = '${receipt}'`);
+      assert(audited === '1', 'the disclosure was not audited (' + audited + ')');
+      return receipt;
+    });
+
+    // 13. Throttled sign-in shows the wait (last: it blocks further logins from 127.0.0.1).
     await test('sign-in shows the throttling message with the wait', async () => {
       const ctx = await browser.newContext(desktop);
       const page = await ctx.newPage();

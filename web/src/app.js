@@ -13,6 +13,7 @@ import { CustomerSearch, Customer360 } from './screens/customers.js';
 import { Reviews } from './screens/reviews.js';
 import { CallCentre } from './screens/calls.js';
 import { Templates } from './screens/templates.js';
+import { Outbox, OUTBOX_ROLES } from './screens/outbox.js';
 import { Portal } from './portal/portal.js';
 
 // The dashboards carry Chart.js: loaded only when opened, so the portal and the other
@@ -38,6 +39,7 @@ const NAV = [
   { path: '/reviews', key: 'nav.reviews', roles: ['cs_manager', 'privacy_officer', 'admin'] },
   { path: '/dashboards', key: 'nav.dashboards', roles: ['officer', 'dept_head', 'cs_manager', 'privacy_officer', 'admin'] },
   { path: '/templates', key: 'nav.templates', roles: ['cs_manager', 'admin'] },
+  { path: '/outbox', key: 'nav.outbox', roles: OUTBOX_ROLES },
 ];
 
 function homeFor(role) {
@@ -115,6 +117,8 @@ function Shell({ user, loc, onSignedOut }) {
   else if (path === '/calls') screen = html`<${CallCentre} user=${user} />`;
   else if (path === '/dashboards') screen = html`<${Dashboards} user=${user} />`;
   else if (path === '/templates') screen = html`<${Templates} user=${user} />`;
+  else if (path === '/templates/call-rules') screen = html`<${Templates} user=${user} tab="rules" />`;
+  else if (path === '/outbox') screen = html`<${Outbox} user=${user} search=${loc.search} />`;
   else if (path === '/' || path === '/login') screen = html`<${Loading} />`;
   else screen = html`<${NotFound} />`;
 

@@ -1,16 +1,27 @@
 // Complaint detail: the text, the masked resident panel (with the audited unmask), the
 // full history, routing suggestions, and a form for every action the server lists in
 // allowed_actions, with the due time counting down in working time.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { t, label } from '../i18n/index.js';
-import { staff } from '../lib/api.js';
+import { staff, qs } from '../lib/api.js';
+import { OUTBOX_ROLES } from './outbox.js';
 import { complaintTypes, departments, typeMap } from '../lib/catalog.js';
 import { useAsync, Async, PageTitle, Link, StatusBadge, ErrorBox, Field, Submit, useId, Section, Facts, Notice } from '../components/ui.js';
 import { UnmaskButton } from '../components/unmask.js';
 import { fmtDateTime, workingMs, fmtWorking, fmtCalendar, localInputToIso } from '../lib/time.js';
 
 const TICKING = ['received', 'assigned', 'in_progress', 'extended'];
+const DISCLOSE_ROLES = ['officer', 'dept_head', 'cs_manager'];
+const DISCLOSE_STATUSES = ['answered', 'closed'];
+// What the server puts in place of personal data (docs/API.md, 민원공개).
+const REDACTIONS = [
+  ['[주민등록번호]', 'rrn'],
+  ['[전화번호]', 'phone'],
+  ['[전자우편]', 'email'],
+  ['○○○', 'name'],
+  ['[상세주소]', 'address'],
+];
 
 export function ComplaintDetail({ receipt, user }) {
   const state = useAsync(() => staff.get('/complaints/' + encodeURIComponent(receipt)), [receipt]);
@@ -26,6 +37,7 @@ export function ComplaintDetail({ receipt, user }) {
         <div class="detail-head">
           <${StatusBadge} status=${c.status} />
           <${DueCountdown} c=${c} />
+          ${OUTBOX_ROLES.includes(user.role) ? html`<${Link} class="btn btn-small btn-ghost" href=${'/outbox' + qs({ receipt_no: c.receipt_no })}>${t('complaint.messages')}<//>` : null}
         </div>
         <${Notice} text=${notice} />
         <div class="grid-2">
@@ -49,6 +61,7 @@ export function ComplaintDetail({ receipt, user }) {
                 <p class="muted small">${t('complaint.answeredAt')}: ${fmtDateTime(c.answered_at)}${c.closed_at ? ' · ' + t('complaint.closedAt') + ': ' + fmtDateTime(c.closed_at) : ''}</p>`
                 : html`<p class="muted">${t('complaint.noAnswer')}</p>`}
             <//>
+            ${DISCLOSE_ROLES.includes(user.role) && DISCLOSE_STATUSES.includes(c.status) && c.answer ? html`<${Disclosure} key=${c.receipt_no + c.status} c=${c} />` : null}
             <${Actions} c=${c} user=${user} onDone=${(next, action) => { state.setData({ ...next, resident: next.resident || c.resident }); setNotice(t('complaint.actionDone', { action: label('action', action) })); }} />
             <${History} c=${c} />
           </div>
@@ -242,4 +255,68 @@ function ActionForm({ action, c, onDone }) {
     <${ErrorBox} error=${error} />
     <div><${Submit} busy=${busy}>${t('complaint.run', { action: label('action', action) })}<//></div>
   </form>`;
+}
+
+// 민원 공개: a redacted copy of the title, question and answer for publishing as public Q&A.
+// Nothing is stored or published by the call (it is audited); the text is shown as text, to
+// be checked and copied.
+function Disclosure({ c }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const [doc, setDoc] = useState(null);
+  const [copied, setCopied] = useState('');
+  const ref = useRef(null);
+
+  async function make() {
+    setBusy(true);
+    setError(null);
+    setCopied('');
+    try {
+      setDoc(await staff.post('/complaints/' + encodeURIComponent(c.receipt_no) + '/disclosure'));
+    } catch (err) {
+      setDoc(null);
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+  useEffect(() => {
+    if (doc && ref.current) ref.current.focus();
+  }, [doc]);
+
+  const parts = doc ? [['title', t('disclosure.title'), doc.title], ['body', t('disclosure.question'), doc.body], ['answer', t('disclosure.answer'), doc.answer]] : [];
+  const counts = doc ? REDACTIONS.map(([mark, k]) => [k, parts.reduce((n, p) => n + String(p[2] || '').split(mark).length - 1, 0)]).filter(([, n]) => n > 0) : [];
+  const all = parts.map(([, head, text]) => '[' + head + ']\n' + (text || '')).join('\n\n');
+
+  async function copy(text, what) {
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied(t('disclosure.copied', { what }));
+    } catch {
+      setCopied(t('disclosure.copyFailed'));
+    }
+  }
+
+  return html`<${Section} title=${t('disclosure.section')} id="disclosure">
+    <p class="muted small">${t('disclosure.intro')}</p>
+    <div class="button-row">
+      <button type="button" class="btn" onClick=${make} disabled=${busy} aria-busy=${busy ? 'true' : 'false'}>${busy ? t('common.working') : doc ? t('disclosure.again') : t('disclosure.make')}</button>
+    </div>
+    <${ErrorBox} error=${error} />
+    ${doc ? html`<div class="disclosure" data-testid="disclosure" role="region" tabindex="-1" ref=${ref} aria-label=${t('disclosure.result')}>
+      <p class=${'notice ' + (counts.length ? 'notice-ok' : 'notice-warn')} role="status">${counts.length
+        ? t('disclosure.redacted', { list: counts.map(([k, n]) => t('disclosure.kinds.' + k) + ' ' + t('disclosure.places', { n })).join(', ') })
+        : t('disclosure.nothing')}</p>
+      ${parts.map(([k, head, text]) => html`<div class="disclosure-part">
+        <div class="disclosure-head"><h3 id=${'disc-' + k}>${head}</h3>
+          <button type="button" class="btn btn-small btn-ghost" onClick=${() => copy(text || '', head)}>${t('disclosure.copy')}<span class="sr-only"> (${head})</span></button></div>
+        <div class="body-text" data-part=${k}>${text || ''}</div>
+      </div>`)}
+      <div class="button-row">
+        <button type="button" class="btn btn-small" onClick=${() => copy(all, t('disclosure.all'))}>${t('disclosure.copyAll')}</button>
+        <span class="muted small" role="status">${copied}</span>
+      </div>
+      <p class="muted small">${t('disclosure.check')}</p>
+    </div>` : null}
+  <//>`;
 }

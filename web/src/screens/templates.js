@@ -4,14 +4,36 @@ import { useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { t, label } from '../i18n/index.js';
 import { staff } from '../lib/api.js';
-import { useAsync, Async, PageTitle, Field, ErrorBox, Submit, useId, Section, Notice } from '../components/ui.js';
+import { useAsync, Async, PageTitle, Field, ErrorBox, Submit, useId, Section, Notice, Link } from '../components/ui.js';
 import { fmtDateTime } from '../lib/time.js';
+import { CallRules } from './callrules.js';
 
-export function Templates() {
+// Two tabs under one menu item: the wording of the notices (/templates) and the
+// Happy-Call sampling rules (/templates/call-rules), both cs_manager and admin work.
+function Tabs({ tab }) {
+  const tabs = [['/templates', 'templates', 'templates.tabTemplates'], ['/templates/call-rules', 'rules', 'templates.tabRules']];
+  return html`<nav class="subnav" aria-label=${t('templates.tabs')}>
+    <ul>${tabs.map(([href, k, key]) => html`<li><${Link} href=${href} class=${'chip' + (tab === k ? ' chip-on' : '')} aria-current=${tab === k ? 'page' : undefined}>${t(key)}<//></li>`)}</ul>
+  </nav>`;
+}
+
+export function Templates({ user, tab = 'templates' }) {
+  if (tab === 'rules') {
+    return html`<div>
+      <${PageTitle} key="rules" sub=${t('rules.sub')}>${t('rules.title')}<//>
+      <${Tabs} tab="rules" />
+      <${CallRules} user=${user} />
+    </div>`;
+  }
+  return html`<${TemplateList} />`;
+}
+
+function TemplateList() {
   const state = useAsync(() => staff.get('/templates'), []);
   const [sel, setSel] = useState(null);
   return html`<div>
-    <${PageTitle} sub=${t('templates.intro')}>${t('templates.title')}<//>
+    <${PageTitle} key="templates" sub=${t('templates.intro')}>${t('templates.title')}<//>
+    <${Tabs} tab="templates" />
     <${Async} state=${state} empty=${t('templates.empty')}>
       ${(d) => html`<div class="grid-2 templates">
         <div class="col-side-left">
