@@ -38,7 +38,7 @@ static int seed(struct store_db *db, int n, const char *medium)
 		struct store_stmt *st = store_prepare(
 			db, "INSERT INTO customers (id, tenant_id, name, name_key, mobile, email,"
 			    " created_at, updated_at) VALUES (?, 1, '홍길동', '홍길동', ?, ?, 0, 0)");
-		char mobile[16], email[40];
+		char mobile[24], email[40];
 		snprintf(mobile, sizeof(mobile), "010-%04d-%04d", 1000 + i / 10000, i % 10000);
 		snprintf(email, sizeof(email), "r%d@example.kr", i);
 		store_bind_int(st, 1, i);

@@ -3,6 +3,7 @@
 #include "auth/audit.h"
 #include "auth/department.h"
 #include "auth/secret.h"
+#include "auth/tenant.h"
 #include "base/buf.h"
 #include "base/csv.h"
 #include "base/embed.h"
@@ -210,21 +211,11 @@ int complaint_next_receipt(struct store_db *db, int64_t tenant_id, int64_t recei
         return 0;
 }
 
-struct resolved_type {
-        char code[48];
-        char period[16];
-        char service_class[16];
-        int64_t dept_id;
-        char route_label[ROUTE_LABEL_MAX];
-        double route_score;
-};
-
 /* The catalogue type, or else the router's guess; a complaint nobody can place waits in
  * triage (no department) rather than going to a wrong one. */
 static int resolve_type(struct store_db *db, int64_t tenant_id, const struct complaint_input *in,
-                        struct resolved_type *rt, struct pcrm_error *e)
+                        struct complaint_prepared *rt, struct pcrm_error *e)
 {
-        memset(rt, 0, sizeof(*rt));
         snprintf(rt->period, sizeof(rt->period), "%s", DEFAULT_PERIOD);
         if (in->type_code && *in->type_code) {
                 struct store_stmt *st =
@@ -237,7 +228,7 @@ static int resolve_type(struct store_db *db, int64_t tenant_id, const struct com
                 store_bind_text(st, 2, in->type_code);
                 int rc = store_step(st);
                 if (rc == STORE_ROW) {
-                        store_col_copy(st, 0, rt->code, sizeof(rt->code));
+                        store_col_copy(st, 0, rt->type_code, sizeof(rt->type_code));
                         store_col_copy(st, 1, rt->period, sizeof(rt->period));
                         rt->dept_id = store_col_int(st, 2);
                         store_col_copy(st, 3, rt->service_class, sizeof(rt->service_class));
@@ -324,7 +315,7 @@ static json_t *resident_fields(const struct complaint_input *in)
 }
 
 static int insert_complaint(struct store_db *db, const struct actor *who,
-                            const struct complaint_input *in, const struct resolved_type *rt,
+                            const struct complaint_input *in, const struct complaint_prepared *rt,
                             const char *receipt_no, int64_t customer_id, int64_t source_id,
                             int64_t received, int64_t due, const char *pin_hash, const char *pin,
                             int64_t repeat_of, int64_t *id)
@@ -347,7 +338,7 @@ static int insert_complaint(struct store_db *db, const struct actor *who,
         int64_t now = time_now_ms();
         store_bind_int(st, 1, who->tenant_id);
         store_bind_text(st, 2, receipt_no);
-        store_bind_text(st, 3, rt->code[0] ? rt->code : NULL);
+        store_bind_text(st, 3, rt->type_code[0] ? rt->type_code : NULL);
         store_bind_text(st, 4, in->title);
         store_bind_text(st, 5, in->body);
         store_bind_text(st, 6, in->channel);
@@ -389,13 +380,62 @@ static void pin_hash_of(const char *receipt_no, const char *pin, char out[SEC_HA
         sec_blind_index("pin", both, out);
 }
 
-int complaint_intake(struct store_db *db, const struct actor *who, const struct complaint_input *in,
-                     struct complaint_receipt *out, struct pcrm_error *e)
+void complaint_prepared_release(struct complaint_prepared *prep)
 {
+        json_decref(prep->fields);
+        prep->fields = NULL;
+}
+
+int complaint_intake_prepare(struct store_db *db, const struct actor *who,
+                             const struct complaint_input *in, struct complaint_prepared *prep,
+                             struct complaint_receipt *out, struct pcrm_error *e)
+{
+        memset(prep, 0, sizeof(*prep));
         memset(out, 0, sizeof(*out));
         int rc = intake_check(in, e);
         if (rc)
                 return rc;
+        /* A retry of an intake already committed is answered from it; one still in flight
+         * is caught by the same check inside the write transaction. */
+        if (in->idempotency_key && *in->idempotency_key) {
+                int seen = find_replay(db, who->tenant_id, in->idempotency_key, out);
+                if (seen != 0)
+                        return seen > 0 ? PCRM_OK
+                                        : err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
+        }
+        if ((rc = resolve_type(db, who->tenant_id, in, prep, e)))
+                return rc;
+        prep->received_at = in->received_at ? in->received_at : time_now_ms();
+        struct period p;
+        struct deadline_calendar *cal = deadline_calendar_load(db);
+        if (!cal || period_parse(prep->period, &p) < 0) {
+                deadline_calendar_free(cal);
+                return err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
+        }
+        struct work_hours wh = WORK_HOURS_DEFAULT;
+        prep->due_at = deadline_due(cal, &wh, prep->received_at, &p);
+        deadline_calendar_free(cal);
+        if (in->public_intake)
+                snprintf(prep->pin, sizeof(prep->pin), "%06u", randombytes_uniform(1000000));
+        struct department d;
+        struct actor scope = {.tenant_id = who->tenant_id};
+        if (prep->dept_id && dept_get(db, &scope, prep->dept_id, &d, NULL) == PCRM_OK) {
+                utf8_copy(prep->dept_code, sizeof(prep->dept_code), d.code);
+                utf8_copy(prep->dept_name, sizeof(prep->dept_name), d.name);
+        }
+        struct tenant t;
+        if (tenant_get(db, who->tenant_id, &t) == PCRM_OK)
+                utf8_copy(prep->agency, sizeof(prep->agency), t.name);
+        if (!(prep->fields = resident_fields(in)))
+                return err_set(e, PCRM_EINTERNAL, "", "메모리가 부족합니다");
+        return PCRM_OK;
+}
+
+int complaint_intake_write(struct store_db *db, const struct actor *who,
+                           const struct complaint_input *in, const struct complaint_prepared *prep,
+                           struct complaint_receipt *out, struct pcrm_error *e)
+{
+        memset(out, 0, sizeof(*out));
         if (store_begin(db) != STORE_OK)
                 return err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
         if (in->idempotency_key && *in->idempotency_key) {
@@ -406,31 +446,16 @@ int complaint_intake(struct store_db *db, const struct actor *who, const struct 
                                         : err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
                 }
         }
-        struct resolved_type rt;
-        if ((rc = resolve_type(db, who->tenant_id, in, &rt, e))) {
-                store_rollback(db);
-                return rc;
-        }
-        int64_t received = in->received_at ? in->received_at : time_now_ms();
-        struct period p;
-        struct deadline_calendar *cal = deadline_calendar_load(db);
-        if (!cal || period_parse(rt.period, &p) < 0 ||
-            complaint_next_receipt(db, who->tenant_id, received, out->receipt_no) < 0) {
-                deadline_calendar_free(cal);
+        int64_t received = prep->received_at, due = prep->due_at;
+        if (complaint_next_receipt(db, who->tenant_id, received, out->receipt_no) < 0)
                 return db_error(db, e);
-        }
-        struct work_hours wh = WORK_HOURS_DEFAULT;
-        int64_t due = deadline_due(cal, &wh, received, &p);
-        deadline_calendar_free(cal);
 
         struct match_weights w;
         struct intake_result res;
-        json_t *fields = resident_fields(in);
-        rc = match_load_weights(db, who->tenant_id, &w) < 0 || !fields
-                 ? err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류")
-                 : intake_record(db, who, &w, "complaint", out->receipt_no, &in->resident, fields,
-                                 &res, e);
-        json_decref(fields);
+        int rc = match_load_weights(db, who->tenant_id, &w) < 0
+                     ? err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류")
+                     : intake_record(db, who, &w, "complaint", out->receipt_no, &in->resident,
+                                     prep->fields, &res, e);
         if (rc) {
                 store_rollback(db);
                 if (rc == PCRM_EINVALID)
@@ -439,7 +464,7 @@ int complaint_intake(struct store_db *db, const struct actor *who, const struct 
         }
         char pin_hash[SEC_HASH_HEX] = "";
         if (in->public_intake) {
-                snprintf(out->pin, sizeof(out->pin), "%06u", randombytes_uniform(1000000));
+                snprintf(out->pin, sizeof(out->pin), "%s", prep->pin);
                 pin_hash_of(out->receipt_no, out->pin, pin_hash);
         }
         for (size_t i = 0; i < in->nconsents; i++) {
@@ -457,35 +482,50 @@ int complaint_intake(struct store_db *db, const struct actor *who, const struct 
         struct buf text;
         buf_init(&text, 64 * 1024);
         buf_printf(&text, "%s\n%s", in->title, in->body);
-        int64_t repeat_of = complaint_find_repeat(db, who->tenant_id, res.customer_id,
-                                                  rt.code[0] ? rt.code : NULL, text.data, received);
+        int64_t repeat_of =
+            complaint_find_repeat(db, who->tenant_id, res.customer_id,
+                                  prep->type_code[0] ? prep->type_code : NULL, text.data, received);
         buf_release(&text);
         if (repeat_of < 0)
                 return db_error(db, e);
+        struct outbox_complaint_facts facts = {.receipt_no = out->receipt_no,
+                                               .title = in->title,
+                                               .dept_name = prep->dept_name,
+                                               .agency = prep->agency,
+                                               .customer_id = res.customer_id,
+                                               .due_at = due};
         int64_t event_id;
-        if (insert_complaint(db, who, in, &rt, out->receipt_no, res.customer_id,
+        if (insert_complaint(db, who, in, prep, out->receipt_no, res.customer_id,
                              res.source_record_id, received, due, pin_hash[0] ? pin_hash : NULL,
                              out->pin, repeat_of, &out->id) < 0 ||
-            (event_id =
-                 complaint_event_append(db, who, out->id, "receive", NULL, "received", rt.dept_id,
-                                        rt.route_label[0] ? rt.route_label : NULL)) < 0 ||
-            outbox_complaint_event(db, who->tenant_id, out->id, event_id, "receive") < 0 ||
+            (event_id = complaint_event_append(
+                 db, who, out->id, "receive", NULL, "received", prep->dept_id,
+                 prep->route_label[0] ? prep->route_label : NULL)) < 0 ||
+            outbox_complaint_event_facts(db, who->tenant_id, out->id, event_id, "receive", &facts) <
+                0 ||
             (repeat_of && complaint_event_append(db, who, out->id, "repeat_detected", "received",
-                                                 "received", rt.dept_id, NULL) < 0) ||
+                                                 "received", prep->dept_id, NULL) < 0) ||
             audit_complaint(db, who, "complaint.create", out->receipt_no, detail) < 0 ||
             store_commit(db) != STORE_OK)
                 return db_error(db, e);
         snprintf(out->status, sizeof(out->status), "received");
         out->due_at = due;
         out->customer_id = res.customer_id;
-        out->dept_id = rt.dept_id;
-        struct department d;
-        struct actor scope = {.tenant_id = who->tenant_id};
-        if (rt.dept_id && dept_get(db, &scope, rt.dept_id, &d, NULL) == PCRM_OK) {
-                utf8_copy(out->dept_code, sizeof(out->dept_code), d.code);
-                utf8_copy(out->dept_name, sizeof(out->dept_name), d.name);
-        }
+        out->dept_id = prep->dept_id;
+        utf8_copy(out->dept_code, sizeof(out->dept_code), prep->dept_code);
+        utf8_copy(out->dept_name, sizeof(out->dept_name), prep->dept_name);
         return PCRM_OK;
+}
+
+int complaint_intake(struct store_db *db, const struct actor *who, const struct complaint_input *in,
+                     struct complaint_receipt *out, struct pcrm_error *e)
+{
+        struct complaint_prepared prep;
+        int rc = complaint_intake_prepare(db, who, in, &prep, out, e);
+        if (rc == PCRM_OK && !out->replayed)
+                rc = complaint_intake_write(db, who, in, &prep, out, e);
+        complaint_prepared_release(&prep);
+        return rc;
 }
 
 #define COMPLAINT_COLUMNS                                                                          \

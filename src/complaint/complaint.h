@@ -99,6 +99,44 @@ int complaint_types_seed(struct store_db *db, int64_t tenant_id);
 int complaint_intake(struct store_db *db, const struct actor *who, const struct complaint_input *in,
                      struct complaint_receipt *out, struct pcrm_error *e);
 
+/*
+ * Intake in two steps, so that the work which needs no write lock runs before the write
+ * transaction (public intake: on the HTTP thread, while the group-commit writer runs only
+ * the writes). complaint_intake is prepare + write.
+ *
+ * complaint_intake_prepare reads but never writes: it checks the input, answers a replay
+ * of an Idempotency-Key already committed (out filled, out->replayed; nothing to write),
+ * resolves the type (catalogue or router), takes the receipt time, computes the due time,
+ * draws the tracking PIN and looks up the names the answer and the notice show. On
+ * PCRM_OK without a replay, prep holds all of it until complaint_prepared_release.
+ *
+ * complaint_intake_write runs the write transaction from prep (still checking the
+ * Idempotency-Key inside it): a receipt number, the resident through the customer
+ * database, consents, the complaint, its event, the notice in the outbox, the audit row.
+ * It depends on nothing but its arguments, so it may run twice (group commit's retry).
+ */
+struct complaint_prepared {
+        char type_code[48]; /* "" when routed or unknown */
+        char period[16];
+        char service_class[16];
+        int64_t dept_id; /* 0: triage */
+        char route_label[ROUTE_LABEL_MAX];
+        double route_score;
+        int64_t received_at, due_at;
+        char pin[COMPLAINT_PIN_DIGITS + 1]; /* public intake only */
+        char dept_code[40];
+        char dept_name[DEPT_NAME_MAX * 4 + 1];
+        char agency[256];      /* the tenant's name, for the notice */
+        struct json_t *fields; /* the resident block as entered (owned) */
+};
+int complaint_intake_prepare(struct store_db *db, const struct actor *who,
+                             const struct complaint_input *in, struct complaint_prepared *prep,
+                             struct complaint_receipt *out, struct pcrm_error *e);
+int complaint_intake_write(struct store_db *db, const struct actor *who,
+                           const struct complaint_input *in, const struct complaint_prepared *prep,
+                           struct complaint_receipt *out, struct pcrm_error *e);
+void complaint_prepared_release(struct complaint_prepared *prep);
+
 /* Loads by receipt number in the actor's tenant. PCRM_ENOTFOUND for another tenant's. */
 int complaint_get(struct store_db *db, const struct actor *who, const char *receipt_no,
                   struct complaint *out, struct pcrm_error *e);

@@ -195,30 +195,34 @@ int api_public_actor(struct http_request *req, const char *code, struct actor *w
 struct public_intake {
         const struct actor *who;
         const struct complaint_input *in;
+        const struct complaint_prepared *prep;
         struct complaint_receipt *r;
         struct pcrm_error *e;
 };
 
-/* Runs on the group-commit writer; complaint_intake starts over from its inputs, so it may
- * run twice (store_group_run's contract). */
+/* Runs on the group-commit writer; complaint_intake_write starts over from its inputs, so
+ * it may run twice (store_group_run's contract). */
 static int public_intake_run(struct store_db *db, void *ctx)
 {
         struct public_intake *p = ctx;
         memset(p->e, 0, sizeof(*p->e));
-        return complaint_intake(db, p->who, p->in, p->r, p->e);
+        return complaint_intake_write(db, p->who, p->in, p->prep, p->r, p->e);
 }
 
 /*
  * Public intake is the write a crowd of residents makes at once, so it goes through group
  * commit: many intakes share one transaction and one fsync, each in a savepoint of its
  * own (a failing intake rolls back alone), and the 201 is sent only after the shared
- * commit, so an acknowledged complaint is as durable as one committed alone.
+ * commit, so an acknowledged complaint is as durable as one committed alone. What needs
+ * no write lock (checks, routing, the due time, the PIN) is done here first, on this
+ * thread, so that the one writer runs only the writes.
  */
 void api_public_complaints_create(struct http_request *req)
 {
         struct complaint_input in;
         struct complaint_consent consents[MAX_CONSENTS];
         struct complaint_receipt r;
+        struct complaint_prepared prep;
         struct pcrm_error e;
         const char *tenant;
         struct actor who;
@@ -226,10 +230,14 @@ void api_public_complaints_create(struct http_request *req)
                 return;
         if (read_intake(req, true, &in, consents, &tenant) || api_public_actor(req, tenant, &who))
                 return;
-        struct public_intake job = {.who = &who, .in = &in, .r = &r, .e = &e};
-        int rc;
-        if (store_group_run(public_intake_run, &job, &rc) != STORE_OK)
-                rc = public_intake_run(req->db, &job); /* no writer: commit alone */
+        int rc = complaint_intake_prepare(req->db, &who, &in, &prep, &r, &e);
+        if (rc == PCRM_OK && !r.replayed) {
+                struct public_intake job = {
+                    .who = &who, .in = &in, .prep = &prep, .r = &r, .e = &e};
+                if (store_group_run(public_intake_run, &job, &rc) != STORE_OK)
+                        rc = public_intake_run(req->db, &job); /* no writer: commit alone */
+        }
+        complaint_prepared_release(&prep);
         if (rc) {
                 http_reply_pcrm_error(req, &e);
                 return;

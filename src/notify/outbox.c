@@ -369,36 +369,36 @@ static const char *basis_purpose(enum basis b)
         return b == STATUTORY ? "complaint_handling" : b == SURVEY ? "survey" : "status_notice";
 }
 
-int outbox_complaint_event(struct store_db *db, int64_t tenant_id, int64_t complaint_id,
-                           int64_t event_id, const char *action)
+static size_t notice_of(const char *action)
 {
         size_t i = 0;
         while (i < sizeof(notices) / sizeof(notices[0]) && strcmp(notices[i].action, action))
                 i++;
-        if (i == sizeof(notices) / sizeof(notices[0]))
-                return 0;
-        struct complaint_facts f;
+        return i;
+}
+
+static int complaint_notices(struct store_db *db, int64_t tenant_id, int64_t complaint_id,
+                             int64_t event_id, size_t i, const struct outbox_complaint_facts *f)
+{
         struct recipient r;
-        int found = load_complaint(db, complaint_id, &f);
-        if (found <= 0)
-                return found;
-        if (load_recipient(db, f.customer_id, &r) < 0)
+        if (load_recipient(db, f->customer_id, &r) < 0)
                 return -1;
         const char *media[2], *consent[2];
         int n = r.customer_id ? media_for(db, tenant_id, &r, notices[i].basis, media, consent) : 0;
         if (n < 0)
                 return -1;
         char due[64], link[512];
-        format_due(f.due_at, due, sizeof(due));
+        format_due(f->due_at, due, sizeof(due));
         snprintf(link, sizeof(link), "%s/portal/track?receipt=%s", settings()->public_url,
-                 f.receipt_no);
-        struct template_values v = {.name = r.name,
-                                    .receipt_no = f.receipt_no,
-                                    .title = f.title,
-                                    .due = due,
-                                    .department = f.dept[0] ? f.dept : "민원실",
-                                    .link = link,
-                                    .agency = f.agency[0] ? f.agency : settings()->agency};
+                 f->receipt_no);
+        struct template_values v = {
+            .name = r.name,
+            .receipt_no = f->receipt_no,
+            .title = f->title,
+            .due = due,
+            .department = f->dept_name && f->dept_name[0] ? f->dept_name : "민원실",
+            .link = link,
+            .agency = f->agency && f->agency[0] ? f->agency : settings()->agency};
         int written = 0;
         for (int m = 0; m < n; m++) {
                 struct notice nt = {.tenant_id = tenant_id,
@@ -417,6 +417,35 @@ int outbox_complaint_event(struct store_db *db, int64_t tenant_id, int64_t compl
                 written += rc;
         }
         return written;
+}
+
+int outbox_complaint_event(struct store_db *db, int64_t tenant_id, int64_t complaint_id,
+                           int64_t event_id, const char *action)
+{
+        size_t i = notice_of(action);
+        if (i == sizeof(notices) / sizeof(notices[0]))
+                return 0;
+        struct complaint_facts cf;
+        int found = load_complaint(db, complaint_id, &cf);
+        if (found <= 0)
+                return found;
+        struct outbox_complaint_facts f = {.receipt_no = cf.receipt_no,
+                                           .title = cf.title,
+                                           .dept_name = cf.dept,
+                                           .agency = cf.agency,
+                                           .customer_id = cf.customer_id,
+                                           .due_at = cf.due_at};
+        return complaint_notices(db, tenant_id, complaint_id, event_id, i, &f);
+}
+
+int outbox_complaint_event_facts(struct store_db *db, int64_t tenant_id, int64_t complaint_id,
+                                 int64_t event_id, const char *action,
+                                 const struct outbox_complaint_facts *facts)
+{
+        size_t i = notice_of(action);
+        if (i == sizeof(notices) / sizeof(notices[0]))
+                return 0;
+        return complaint_notices(db, tenant_id, complaint_id, event_id, i, facts);
 }
 
 int outbox_signin_code(struct store_db *db, int64_t tenant_id, int64_t customer_id, int64_t code_id,

@@ -55,6 +55,17 @@ void outbox_configure(const struct notify_settings *s);
 int outbox_complaint_event(struct store_db *db, int64_t tenant_id, int64_t complaint_id,
                            int64_t event_id, const char *action);
 
+/* The same, for a complaint whose facts the caller already has (intake, which has just
+ * inserted the row): no read of the complaint back. Strings are borrowed; dept_name and
+ * agency may be "" (the defaults then, as outbox_complaint_event). */
+struct outbox_complaint_facts {
+        const char *receipt_no, *title, *dept_name, *agency;
+        int64_t customer_id, due_at;
+};
+int outbox_complaint_event_facts(struct store_db *db, int64_t tenant_id, int64_t complaint_id,
+                                 int64_t event_id, const char *action,
+                                 const struct outbox_complaint_facts *facts);
+
 /* Enqueues a sign-in code to a contact (canonical mobile or e-mail), urgent, inside the
  * caller's transaction. Returns 0 or -1. */
 int outbox_signin_code(struct store_db *db, int64_t tenant_id, int64_t customer_id, int64_t code_id,

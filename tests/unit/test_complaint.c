@@ -27,6 +27,7 @@
 #include "complaint/complaint.h"
 #include "complaint/deadline.h"
 #include "customer/consent.h"
+#include "notify/outbox.h"
 #include "store/db.h"
 #include "store/migrate.h"
 
@@ -586,6 +587,54 @@ static void test_idempotency(void **state)
         struct complaint_receipt other = file_as(f, &f->resident_a, &in);
         assert_false(other.replayed);
         assert_string_equal(other.receipt_no, "2026-000002");
+}
+
+/* Intake in two steps (public intake prepares on the HTTP thread, writes on the group
+ * writer): the prepare step writes nothing, answers a committed replay itself, and the
+ * notice written from the intake's own facts reads as one rendered from the stored row. */
+static void test_intake_prepare_then_write(void **state)
+{
+        struct fx *f = *state;
+        struct complaint_input in = report();
+        in.idempotency_key = "prep-write-1";
+        struct complaint_prepared prep;
+        struct complaint_receipt r;
+        struct pcrm_error e = {0};
+        assert_err(complaint_intake_prepare(f->db, &f->resident_a, &in, &prep, &r, &e), e, PCRM_OK,
+                   NULL);
+        assert_false(r.replayed);
+        assert_int_equal(strlen(prep.pin), COMPLAINT_PIN_DIGITS);
+        assert_string_equal(prep.dept_code, "road-maintenance");
+        assert_string_equal(prep.dept_name, "도로관리과");
+        assert_true(prep.due_at > prep.received_at);
+        assert_int_equal(qint(f->db, "SELECT count(*) FROM complaints"), 0);
+        assert_int_equal(qint(f->db, "SELECT count(*) FROM source_records"), 0);
+        assert_err(complaint_intake_write(f->db, &f->resident_a, &in, &prep, &r, &e), e, PCRM_OK,
+                   NULL);
+        assert_false(r.replayed);
+        assert_string_equal(r.pin, prep.pin);
+        assert_int_equal(r.due_at, prep.due_at);
+        assert_string_equal(r.dept_name, "도로관리과");
+        complaint_prepared_release(&prep);
+        assert_int_equal(qint(f->db, "SELECT count(*) FROM complaints"), 1);
+
+        /* The same notice rendered by reading the complaint back (another event id). */
+        assert_int_equal(store_begin(f->db), STORE_OK);
+        assert_true(outbox_complaint_event(f->db, f->a.id, r.id, 999999, "receive") > 0);
+        assert_int_equal(store_commit(f->db), STORE_OK);
+        assert_int_equal(qint(f->db, "SELECT count(DISTINCT body) FROM messages"), 1);
+        assert_int_equal(qint(f->db, "SELECT count(DISTINCT coalesce(subject, '')) FROM messages"),
+                         1);
+        assert_int_equal(qint(f->db, "SELECT count(*) FROM messages"), 2);
+
+        /* A retry after the commit is answered by the prepare step, with the same PIN. */
+        struct complaint_receipt again;
+        assert_err(complaint_intake_prepare(f->db, &f->resident_a, &in, &prep, &again, &e), e,
+                   PCRM_OK, NULL);
+        assert_true(again.replayed);
+        assert_string_equal(again.receipt_no, r.receipt_no);
+        assert_string_equal(again.pin, r.pin);
+        complaint_prepared_release(&prep);
 }
 
 static void test_intake_resident_and_consents(void **state)
@@ -1399,6 +1448,7 @@ int main(void)
             T(test_intake_triage),
             T(test_receipt_numbers),
             T(test_idempotency),
+            T(test_intake_prepare_then_write),
             T(test_intake_resident_and_consents),
             T(test_track),
             T(test_track_lock),
