@@ -73,6 +73,18 @@ int config_env_string(const char *name, char *dst, size_t dstlen)
         return 0;
 }
 
+/* A 0/1 switch; unset leaves it off. Returns 0, or -1 after printing why. */
+static int env_flag(const char *name, bool *out)
+{
+        const char *v = getenv(name);
+        *out = v && !strcmp(v, "1");
+        if (v && strcmp(v, "0") && strcmp(v, "1")) {
+                fprintf(stderr, "pcrm: %s must be 0 or 1\n", name);
+                return -1;
+        }
+        return 0;
+}
+
 int config_load_env(struct pcrm_config *c)
 {
         memset(c, 0, sizeof(*c));
@@ -103,12 +115,8 @@ int config_load_env(struct pcrm_config *c)
                 fprintf(stderr, "pcrm: PCRM_LISTEN must be HOST:PORT\n");
                 rc = -1;
         }
-        const char *secure = getenv("PCRM_COOKIE_SECURE");
-        c->cookie_secure = secure && !strcmp(secure, "1");
-        if (secure && strcmp(secure, "0") && strcmp(secure, "1")) {
-                fprintf(stderr, "pcrm: PCRM_COOKIE_SECURE must be 0 or 1\n");
-                rc = -1;
-        }
+        rc |= env_flag("PCRM_COOKIE_SECURE", &c->cookie_secure);
+        rc |= env_flag("PCRM_PUBLIC_OFFICER_NAMES", &c->public_officer_names);
         if (strcmp(c->pwhash, "interactive") && strcmp(c->pwhash, "moderate") &&
             strcmp(c->pwhash, "min")) {
                 fprintf(stderr, "pcrm: PCRM_PWHASH must be interactive, moderate or min\n");

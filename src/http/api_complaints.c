@@ -262,7 +262,9 @@ static json_t *history_json(struct http_request *req, int64_t tenant_id, int64_t
         json_t *arr = json_array();
         struct store_stmt *st = store_prepare(
             req->db, "SELECT e.at, e.action, e.from_status, e.to_status, e.note, e.actor_name,"
-                     " d.name FROM complaint_events e LEFT JOIN departments d ON d.id = e.dept_id"
+                     " d.name, u.display_name FROM complaint_events e"
+                     " LEFT JOIN departments d ON d.id = e.dept_id"
+                     " LEFT JOIN users u ON e.actor_type = 'user' AND u.id = e.actor_id"
                      " WHERE e.tenant_id = ? AND e.complaint_id = ? ORDER BY e.id");
         if (!st)
                 return arr;
@@ -284,6 +286,10 @@ static json_t *history_json(struct http_request *req, int64_t tenant_id, int64_t
                                             http_json_str_or_null(store_col_text(st, 4)));
                         json_object_set_new(o, "actor",
                                             http_json_str_or_null(store_col_text(st, 5)));
+                } else if (req->cfg->public_officer_names) {
+                        /* Some cities name the officer to the resident (담당자 실명제). */
+                        json_object_set_new(o, "officer",
+                                            http_json_str_or_null(store_col_text(st, 7)));
                 }
                 json_array_append_new(arr, o);
         }

@@ -1397,3 +1397,27 @@ class ComplaintBulkAndGrievanceTest(ComplaintTest):
         self.assertEqual(self.receipts(cs, "grievance_case=" + urllib.parse.quote("없는 사안")), [])
         self.assertStatus(self.act(self.staff("agent"), receipt, "escalate",
                                    grievance_case="x", officer_id=owner, text="y"), 403)
+
+
+class ComplaintOfficerNamesTest(ApiTest):
+    """PCRM_PUBLIC_OFFICER_NAMES=1: the resident's history names the officer who acted
+    (담당자 실명제), and nothing else about staff."""
+
+    def test_resident_sees_the_officers_name_when_configured(self):
+        s = self.env.server("cq-names", dict(SERVER_ENV, PCRM_PUBLIC_OFFICER_NAMES="1"))
+        r = self.assertJson(s.request("POST", "/api/v1/public/complaints", complaint_body()), 201)
+        officer = s.login("officer")
+        no = r["receipt_no"]
+        for action, extra in (("assign", {}), ("note", {"text": "내부메모"}), ("answer", {"text": "보수 완료"})):
+            self.assertJson(officer.post("/api/v1/complaints/%s/actions" % no,
+                                         dict(extra, action=action)), 200)
+        t = self.assertJson(s.request("GET", "/api/v1/public/complaints/%s?tenant=busan" % no,
+                                      headers={"X-Tracking-Pin": r["pin"]}), 200)
+        self.assertEqual([(h["action"], h["officer"]) for h in t["history"]],
+                         [("receive", None), ("assign", "정하은"), ("answer", "정하은")])
+        self.assertNotIn("내부메모", s.request("GET", "/api/v1/public/complaints/%s?tenant=busan" % no,
+                                           headers={"X-Tracking-Pin": r["pin"]}).text())
+        bad = self.env.cli(["serve", "--data", s.data_dir, "--listen", "127.0.0.1:0"],
+                           extra_env={"PCRM_PUBLIC_OFFICER_NAMES": "yes"})
+        self.assertEqual(bad.returncode, 2, bad.stderr)
+        self.assertIn("PCRM_PUBLIC_OFFICER_NAMES", bad.stderr)
