@@ -595,7 +595,76 @@ async function main() {
       return receipt;
     });
 
-    // 13. Throttled sign-in shows the wait (last: it blocks further logins from 127.0.0.1).
+    // 13. The privacy officer reads the audit log, keeps to RRN reveals, and sees the reveal
+    //     of test 8 with its purpose (or makes one through the API when run alone).
+    await test('privacy officer sees the RRN reveal with its purpose in the audit log', async () => {
+      const purpose = '민원 처리를 위한 본인 확인';
+      const id = sql(data, "SELECT id FROM customers WHERE rrn_sealed IS NOT NULL AND merged_into IS NULL ORDER BY id LIMIT 1");
+      assert(/^\d+$/.test(id), 'no customer with an RRN in the demo data');
+      const ctx = await browser.newContext(desktop);
+      const page = await ctx.newPage();
+      watch(page, 'privacy');
+      await signIn(page, base, 'privacy');
+      const had = sql(data, `SELECT count(*) FROM audit_log WHERE action = 'customer.rrn.read' AND target_id = '${id}' AND purpose = '${purpose}'`);
+      if (had === '0') {
+        const me = await (await page.request.get(base + '/api/v1/me')).json();
+        const res = await page.request.post(base + '/api/v1/customers/' + id + '/rrn', { data: { purpose }, headers: { 'X-CSRF-Token': me.csrf_token } });
+        assert(res.ok(), 'reveal failed: ' + res.status() + ' ' + (await res.text()));
+      }
+      await page.getByRole('link', { name: '감사 로그' }).click();
+      await page.getByRole('heading', { name: '감사 로그', level: 1 }).waitFor({ timeout: TIMEOUT });
+      await page.locator('tbody.audit-entry').first().waitFor({ timeout: TIMEOUT });
+      const action = page.getByLabel('작업', { exact: true });
+      await action.selectOption({ label: '주민등록번호 열람' });
+      await page.waitForURL(/action=customer\.rrn\.read/);
+      await page.locator('tbody.audit-entry[data-action="customer.rrn.read"], .state-empty').first().waitFor({ timeout: TIMEOUT });
+      await page.waitForFunction(() => [...document.querySelectorAll('tbody.audit-entry')].every((b) => b.dataset.action === 'customer.rrn.read'), null, { timeout: TIMEOUT });
+      const rows = page.locator('tbody.audit-entry');
+      const n = await rows.count();
+      assert(n >= 1, 'no RRN reveal listed');
+      const row = rows.filter({ hasText: purpose }).filter({ has: page.locator(`a[href="/customers/${id}"]`) }).first();
+      await row.waitFor({ timeout: TIMEOUT });
+      const purposeCell = (await row.locator('td[data-col="purpose"]').textContent()).trim();
+      assert(purposeCell === purpose, 'the purpose column shows ' + purposeCell);
+      const cells = await row.locator('tr').first().locator('td').allTextContents();
+      assert(cells[3].includes('주민등록번호 열람'), 'action column: ' + cells[3]);
+      assert(/직원/.test(cells[2]) && /(officer|privacy)/.test(cells[2]), 'actor column: ' + cells[2]);
+      assert(cells[6].trim().length > 0 && cells[7].includes('127.0.0.1'), 'request id / address: ' + cells[6] + ' / ' + cells[7]);
+      // the row opens from the keyboard and shows the detail as JSON text (or says there is none)
+      const toggle = row.locator('button.toggle');
+      await toggle.focus();
+      await page.keyboard.press('Enter');
+      assert((await toggle.getAttribute('aria-expanded')) === 'true', 'the row did not open');
+      await row.locator('.audit-detail').waitFor({ timeout: TIMEOUT });
+      const pre = row.getByTestId('audit-detail');
+      if (await pre.count()) JSON.parse(await pre.textContent());
+      await shot(page, 'audit-rrn-reads');
+      // the target filter narrows to that customer
+      await page.getByLabel('대상 번호').fill(id);
+      await page.getByLabel('대상 번호').press('Enter');
+      await page.waitForURL(new RegExp('target_id=' + id + '(&|$)'));
+      await page.waitForFunction((cid) => {
+        const b = [...document.querySelectorAll('tbody.audit-entry')];
+        return b.length > 0 && b.every((x) => x.querySelector(`a[href="/customers/${cid}"]`));
+      }, id, { timeout: TIMEOUT });
+      // a row with a detail shows it pretty-printed as JSON text
+      await page.goto(base + '/audit?action=complaint.create');
+      const first = page.locator('tbody.audit-entry[data-action="complaint.create"]').first();
+      await first.locator('button.toggle').click();
+      const json = first.getByTestId('audit-detail');
+      await json.waitFor({ timeout: TIMEOUT });
+      const jtext = await json.textContent();
+      assert('channel' in JSON.parse(jtext) && /\n  "/.test(jtext), 'the detail is not pretty-printed JSON: ' + jtext);
+      await shot(page, 'audit-detail', false);
+      // an unknown action is shown as its code, and the empty state says so
+      await page.goto(base + '/audit?action=no.such.action');
+      await page.locator('.state-empty').waitFor({ timeout: TIMEOUT });
+      assert((await action.locator('option:checked').textContent()) === 'no.such.action', 'an unknown action is not kept as its code');
+      await ctx.close();
+      return n + ' reveal(s)';
+    });
+
+    // 14. Throttled sign-in shows the wait (last: it blocks further logins from 127.0.0.1).
     await test('sign-in shows the throttling message with the wait', async () => {
       const ctx = await browser.newContext(desktop);
       const page = await ctx.newPage();

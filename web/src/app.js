@@ -14,6 +14,7 @@ import { Reviews } from './screens/reviews.js';
 import { CallCentre } from './screens/calls.js';
 import { Templates } from './screens/templates.js';
 import { Outbox, OUTBOX_ROLES } from './screens/outbox.js';
+import { AuditLog, AUDIT_ROLES } from './screens/audit.js';
 import { Portal } from './portal/portal.js';
 
 // The dashboards carry Chart.js: loaded only when opened, so the portal and the other
@@ -40,6 +41,7 @@ const NAV = [
   { path: '/dashboards', key: 'nav.dashboards', roles: ['officer', 'dept_head', 'cs_manager', 'privacy_officer', 'admin'] },
   { path: '/templates', key: 'nav.templates', roles: ['cs_manager', 'admin'] },
   { path: '/outbox', key: 'nav.outbox', roles: OUTBOX_ROLES },
+  { path: '/audit', key: 'nav.audit', roles: AUDIT_ROLES },
 ];
 
 function homeFor(role) {
@@ -119,6 +121,8 @@ function Shell({ user, loc, onSignedOut }) {
   else if (path === '/templates') screen = html`<${Templates} user=${user} />`;
   else if (path === '/templates/call-rules') screen = html`<${Templates} user=${user} tab="rules" />`;
   else if (path === '/outbox') screen = html`<${Outbox} user=${user} search=${loc.search} />`;
+  else if (path === '/audit' && AUDIT_ROLES.includes(user.role)) screen = html`<${AuditLog} user=${user} search=${loc.search} />`;
+  else if (path === '/audit') screen = html`<${Forbidden} />`;
   else if (path === '/' || path === '/login') screen = html`<${Loading} />`;
   else screen = html`<${NotFound} />`;
 
@@ -140,6 +144,10 @@ function Shell({ user, loc, onSignedOut }) {
     </header>
     <main id="main" tabindex="-1" class="content">${screen}</main>
   </div>`;
+}
+
+function Forbidden() {
+  return html`<div><${PageTitle}>${t('audit.title')}<//><p class="state state-error" role="alert">${t('error.forbidden')}</p><p><${Link} href="/">${t('notFound.home')}<//></p></div>`;
 }
 
 function NotFound() {
