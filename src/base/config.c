@@ -117,6 +117,12 @@ int config_load_env(struct pcrm_config *c)
         }
         rc |= env_flag("PCRM_COOKIE_SECURE", &c->cookie_secure);
         rc |= env_flag("PCRM_PUBLIC_OFFICER_NAMES", &c->public_officer_names);
+        rc |= config_env_string("PCRM_SMS_CALLBACK_TOKEN", c->sms_callback_token,
+                                sizeof(c->sms_callback_token));
+        if (c->sms_callback_token[0] && strlen(c->sms_callback_token) < 16) {
+                fprintf(stderr, "pcrm: PCRM_SMS_CALLBACK_TOKEN must be at least 16 characters\n");
+                rc = -1;
+        }
         if (strcmp(c->pwhash, "interactive") && strcmp(c->pwhash, "moderate") &&
             strcmp(c->pwhash, "min")) {
                 fprintf(stderr, "pcrm: PCRM_PWHASH must be interactive, moderate or min\n");

@@ -14,16 +14,17 @@ struct pcrm_config {
         char listen_host[64];
         int listen_port;
         char web_dir[512];
-        long body_limit;           /* bytes of request body accepted (PCRM_BODY_LIMIT) */
-        long threads;              /* HTTP worker threads (PCRM_THREADS; 0 = one per core) */
-        long session_idle_s;       /* sign-out after this much inactivity */
-        long session_absolute_s;   /* and after this long in any case */
-        long throttle_failures;    /* failed logins allowed per username or address ... */
-        long throttle_window_s;    /* ... within this window */
-        long public_rate_limit;    /* public POSTs per minute per address (0 = no limit) */
-        bool cookie_secure;        /* add Secure to the session cookie (behind TLS) */
-        bool public_officer_names; /* the resident's view names the officer who acted */
-        char pwhash[16];           /* argon2id cost: interactive (default), moderate, min */
+        long body_limit;              /* bytes of request body accepted (PCRM_BODY_LIMIT) */
+        long threads;                 /* HTTP worker threads (PCRM_THREADS; 0 = one per core) */
+        long session_idle_s;          /* sign-out after this much inactivity */
+        long session_absolute_s;      /* and after this long in any case */
+        long throttle_failures;       /* failed logins allowed per username or address ... */
+        long throttle_window_s;       /* ... within this window */
+        long public_rate_limit;       /* public POSTs per minute per address (0 = no limit) */
+        bool cookie_secure;           /* add Secure to the session cookie (behind TLS) */
+        bool public_officer_names;    /* the resident's view names the officer who acted */
+        char sms_callback_token[128]; /* the SMS gateway's delivery reports carry it ("" = off) */
+        char pwhash[16];              /* argon2id cost: interactive (default), moderate, min */
 };
 
 /* Fills defaults, then applies PCRM_* variables. Returns 0, or -1 after printing why. */

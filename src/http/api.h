@@ -83,6 +83,7 @@ void api_templates_preview(struct http_request *req);
 void api_messages_list(struct http_request *req);
 void api_reports_messages(struct http_request *req);
 void api_reports_contacts(struct http_request *req);
+void api_delivery_reports(struct http_request *req);
 
 /* New JSON objects (caller owns the reference). */
 json_t *api_department_json(const struct department *d);

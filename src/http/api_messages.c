@@ -9,6 +9,7 @@
 #include "notify/outbox.h"
 #include "notify/template.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +131,9 @@ static json_t *message_json(struct store_stmt *st)
         json_object_set_new(o, "next_at", http_json_time(store_col_int(st, 16)));
         json_object_set_new(o, "sent_at", http_json_time(store_col_int(st, 17)));
         json_object_set_new(o, "body", json_string(store_col_text(st, 18)));
+        json_object_set_new(o, "delivery", http_json_str_or_null(store_col_text(st, 19)));
+        json_object_set_new(o, "delivered_at", http_json_time(store_col_int(st, 20)));
+        json_object_set_new(o, "delivery_error", http_json_str_or_null(store_col_text(st, 21)));
         return o;
 }
 
@@ -165,7 +169,8 @@ void api_messages_list(struct http_request *req)
             req->db,
             "SELECT m.id, m.event, c.receipt_no, m.customer_id, m.medium, m.class, m.recipient,"
             " m.bytes, m.purpose, m.consent, m.status, m.attempts, m.last_error, m.transport,"
-            " m.unit_price, m.created_at, m.next_at, m.sent_at, m.body FROM messages m"
+            " m.unit_price, m.created_at, m.next_at, m.sent_at, m.body, m.delivery,"
+            " m.delivered_at, m.delivery_error FROM messages m"
             " LEFT JOIN complaints c ON c.id = m.complaint_id WHERE m.tenant_id = ?1"
             " AND (?2 = 0 OR m.id < ?2) AND (?3 IS NULL OR m.status = ?3)"
             " AND (?4 IS NULL OR c.receipt_no = ?4) AND (?5 = 0 OR m.customer_id = ?5)"
@@ -295,4 +300,102 @@ void api_reports_contacts(struct http_request *req)
         http_reply_json(
             req, 200,
             json_pack("{s:i, s:o, s:o}", "year", year, "volume", volume, "queues", queues));
+}
+
+#define DLR_MAX 1000
+
+/* One report of the body, checked: {"ref","status","error"?,"at"?}. */
+static int read_report(struct http_request *req, json_t *o, size_t i, const char **ref,
+                       bool *delivered, const char **error, int64_t *at)
+{
+        static const char *const fields[] = {"ref", "status", "error", "at", NULL};
+        const char *status, *when = NULL;
+        char why[160];
+        if (!json_is_object(o)) {
+                snprintf(why, sizeof(why), "reports[%zu]는 객체여야 합니다", i);
+                http_reply_error(req, 400, "invalid_field", "reports", why);
+                return -1;
+        }
+        if (http_check_fields(req, o, fields) || http_field_string(req, o, "ref", true, 96, ref) ||
+            http_field_string(req, o, "status", true, 16, &status) ||
+            http_field_string(req, o, "error", false, 256, error) ||
+            http_field_string(req, o, "at", false, 40, &when))
+                return -1;
+        if (strcmp(status, "delivered") && strcmp(status, "failed")) {
+                snprintf(why, sizeof(why), "reports[%zu].status는 delivered 또는 failed입니다", i);
+                http_reply_error(req, 400, "invalid_field", "status", why);
+                return -1;
+        }
+        *delivered = !strcmp(status, "delivered");
+        *at = time_now_ms();
+        if (when && time_parse_iso(when, at) < 0) {
+                snprintf(why, sizeof(why), "reports[%zu].at은 ISO-8601 시각이어야 합니다", i);
+                http_reply_error(req, 400, "invalid_field", "at", why);
+                return -1;
+        }
+        return 0;
+}
+
+/*
+ * POST /api/v1/notify/delivery-reports: the SMS gateway's delivery reports (DLR), with
+ * the shared secret PCRM_SMS_CALLBACK_TOKEN in X-Callback-Token. All reports are checked
+ * before any is recorded; unknown refs are listed, not an error (a gateway may report
+ * messages of another installation or ones long purged).
+ */
+void api_delivery_reports(struct http_request *req)
+{
+        const char *want = req->cfg->sms_callback_token;
+        if (!want[0]) {
+                http_reply_error(req, 404, "not_found", NULL,
+                                 "전송 결과 수신이 설정되지 않았습니다 (PCRM_SMS_CALLBACK_TOKEN)");
+                return;
+        }
+        const char *got = http_header(req, "X-Callback-Token");
+        if (!got || strlen(got) != strlen(want) || sodium_memcmp(got, want, strlen(want))) {
+                http_reply_error(req, 401, "unauthorized", NULL, "콜백 토큰이 맞지 않습니다");
+                return;
+        }
+        static const char *const fields[] = {"reports", NULL};
+        json_t *body = http_body_object(req);
+        if (!body || http_check_fields(req, body, fields))
+                return;
+        json_t *arr = json_object_get(body, "reports");
+        size_t n = json_array_size(arr);
+        if (!json_is_array(arr) || n == 0 || n > DLR_MAX) {
+                http_reply_error(req, 400, arr ? "invalid_field" : "missing_field", "reports",
+                                 "reports는 1~1000개의 전송 결과 배열이어야 합니다");
+                return;
+        }
+        struct {
+                const char *ref, *error;
+                bool delivered;
+                int64_t at;
+        } r[DLR_MAX];
+        for (size_t i = 0; i < n; i++) {
+                r[i].error = NULL;
+                if (read_report(req, json_array_get(arr, i), i, &r[i].ref, &r[i].delivered,
+                                &r[i].error, &r[i].at))
+                        return;
+        }
+        json_t *unknown = json_array();
+        int64_t recorded = 0;
+        bool ok = store_begin(req->db) == STORE_OK;
+        for (size_t i = 0; ok && i < n; i++) {
+                int rc =
+                    outbox_delivery_report(req->db, r[i].ref, r[i].delivered, r[i].error, r[i].at);
+                ok = rc >= 0;
+                if (rc == 1)
+                        recorded++;
+                else if (rc == 0)
+                        json_array_append_new(unknown, json_string(r[i].ref));
+        }
+        if (!ok || store_commit(req->db) != STORE_OK) {
+                store_rollback(req->db);
+                json_decref(unknown);
+                http_reply_error(req, 500, "internal", NULL, "서버 내부 오류가 발생했습니다");
+                return;
+        }
+        http_reply_json(
+            req, 200,
+            json_pack("{s:I, s:o}", "recorded", (json_int_t)recorded, "unknown", unknown));
 }

@@ -95,6 +95,7 @@ const struct http_route http_routes[] = {
     {"PUT", "/api/v1/templates/:event/:medium", api_templates_put, MSG_ADMIN, 0},
     {"DELETE", "/api/v1/templates/:event/:medium", api_templates_reset, MSG_ADMIN, 0},
     {"GET", "/api/v1/messages", api_messages_list, MSG_READ, 0},
+    {"POST", "/api/v1/notify/delivery-reports", api_delivery_reports, 0, ROUTE_PUBLIC},
     {"GET", "/api/v1/reports/messages", api_reports_messages, MSG_READ, 0},
     {"GET", "/api/v1/reports/contacts", api_reports_contacts, MSG_READ, 0},
     {0, 0, 0, 0, 0},

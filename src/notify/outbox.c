@@ -859,6 +859,24 @@ int64_t outbox_settle_history(struct store_db *db, int64_t before_ms)
         return step == STORE_DONE ? store_changes(db) : -1;
 }
 
+int outbox_delivery_report(struct store_db *db, const char *key, bool delivered, const char *error,
+                           int64_t at_ms)
+{
+        struct store_stmt *st = store_prepare(
+            db, "UPDATE messages SET delivery = ?, delivered_at = ?, delivery_error = ?,"
+                " updated_at = ? WHERE msg_key = ? AND status = 'sent'");
+        if (!st)
+                return -1;
+        store_bind_text(st, 1, delivered ? "delivered" : "failed");
+        store_bind_int(st, 2, at_ms);
+        store_bind_text(st, 3, !delivered && error && *error ? error : NULL);
+        store_bind_int(st, 4, time_now_ms());
+        store_bind_text(st, 5, key);
+        int step = store_step(st);
+        store_done(st);
+        return step == STORE_DONE ? (store_changes(db) > 0 ? 1 : 0) : -1;
+}
+
 /* ---- report --------------------------------------------------------------------------- */
 
 json_t *outbox_report(struct store_db *db, int64_t tenant_id, int year)
@@ -868,7 +886,8 @@ json_t *outbox_report(struct store_db *db, int64_t tenant_id, int year)
         struct store_stmt *st = store_prepare(
             db, "SELECT strftime('%Y-%m', created_at / 1000 + 32400, 'unixepoch') AS month,"
                 " medium, class, count(*), sum(status = 'sent'), sum(status = 'dead'),"
-                " sum(CASE WHEN status = 'sent' THEN unit_price ELSE 0 END), max(unit_price)"
+                " sum(CASE WHEN status = 'sent' THEN unit_price ELSE 0 END), max(unit_price),"
+                " sum(delivery = 'delivered'), sum(delivery = 'failed')"
                 " FROM messages WHERE tenant_id = ? AND created_at >= ? AND created_at < ?"
                 " AND status <> 'suppressed' GROUP BY month, medium, class"
                 " ORDER BY month, medium, class");
@@ -896,6 +915,10 @@ json_t *outbox_report(struct store_db *db, int64_t tenant_id, int year)
                                     cls, "count", (json_int_t)count, "sent", (json_int_t)sent,
                                     "dead", (json_int_t)dead, "unit_price", price, "cost", cost,
                                     "success_rate", count ? (double)sent / (double)count : 0.0));
+                /* What the gateways reported back about the handsets (when they do). */
+                json_t *row = json_array_get(rows, json_array_size(rows) - 1);
+                json_object_set_new(row, "delivered", json_integer(store_col_int(st, 8)));
+                json_object_set_new(row, "undelivered", json_integer(store_col_int(st, 9)));
                 total += count;
                 total_sent += sent;
                 total_dead += dead;

@@ -97,6 +97,12 @@ int outbox_deliver(struct store_db *db, const struct notify_settings *s, struct 
  * year; nothing is written to any transport. Returns rows changed or -1. */
 int64_t outbox_settle_history(struct store_db *db, int64_t before_ms);
 
+/* A gateway's delivery report for the message with this key (sent earlier): delivered to
+ * the handset, or failed with the carrier's reason. Returns 1 when recorded, 0 for an
+ * unknown or unsent key, -1 on a database error. */
+int outbox_delivery_report(struct store_db *db, const char *key, bool delivered, const char *error,
+                           int64_t at_ms);
+
 /* Messages by month × medium × class for a KST year (Paju Table 3-5 layout): count, sent,
  * dead, unit price, cost, success rate. A new JSON object, or NULL on error. */
 json_t *outbox_report(struct store_db *db, int64_t tenant_id, int year);

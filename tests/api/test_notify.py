@@ -333,3 +333,68 @@ class NotifyCrashTest(ApiTest):
         self.assertEqual(len(set(keys)), 12, "a notice was written twice")
         for no in receipts:
             self.assertEqual(sum(no in text for _, text in outbox_records(s)), 1, no)
+
+
+class DeliveryReportTest(ApiTest):
+    TOKEN = "dlr-secret-0123456789abcdef"
+
+    def setUp(self):
+        self.s = self.env.server("notify-dlr", {"PCRM_SMS_CALLBACK_TOKEN": self.TOKEN})
+
+    def report(self, body, token=None):
+        return self.s.request("POST", "/api/v1/notify/delivery-reports", body,
+                              headers={"X-Callback-Token": token or self.TOKEN})
+
+    def test_gateway_reports_delivery_and_failure(self):
+        keys = []
+        for _ in range(2):
+            r = self.s.request("POST", "/api/v1/public/complaints", complaint_body(new_mobile()))
+            no = self.assertJson(r, 201)["receipt_no"]
+            key = wait_for(lambda: self.s.db_scalar(
+                "SELECT max(m.msg_key) FROM messages m JOIN complaints c ON c.id = m.complaint_id"
+                " WHERE c.receipt_no = ? AND m.status = 'sent'", (no,)))
+            keys.append(key)
+        body = {"reports": [{"ref": keys[0], "status": "delivered", "at": "2026-11-28T10:00:05+09:00"},
+                            {"ref": keys[1], "status": "failed", "error": "결번"},
+                            {"ref": "ev999999999-sms-c1", "status": "delivered"}]}
+        got = self.assertJson(self.report(body), 200)
+        self.assertEqual(got["recorded"], 2)
+        self.assertEqual(got["unknown"], ["ev999999999-sms-c1"])
+        cs = self.s.login("csmanager")
+        items = {m["body"]: m for m in self.assertJson(cs.get("/api/v1/messages?limit=200"), 200)["items"]}
+        by_key = {}
+        con = self.s.db()
+        try:
+            for k in keys:
+                by_key[k] = con.execute("SELECT delivery, delivery_error FROM messages WHERE msg_key = ?",
+                                        (k,)).fetchone()
+        finally:
+            con.close()
+        self.assertEqual(by_key[keys[0]], ("delivered", None))
+        self.assertEqual(by_key[keys[1]], ("failed", "결번"))
+        self.assertTrue(any(m["delivery"] == "failed" and m["delivery_error"] == "결번" for m in items.values()))
+        year = self.s.db_scalar("SELECT strftime('%Y', 'now')")
+        rep = self.assertJson(cs.get("/api/v1/reports/messages?year=" + year), 200)
+        self.assertEqual(sum(r["delivered"] for r in rep["rows"]), 1)
+        self.assertEqual(sum(r["undelivered"] for r in rep["rows"]), 1)
+
+    def test_bad_token_and_bad_input_change_nothing(self):
+        self.assertError(self.report({"reports": [{"ref": "x", "status": "delivered"}]}, token="wrong-token-wrong-token"),
+                         401, "unauthorized")
+        self.assertError(self.s.request("POST", "/api/v1/notify/delivery-reports",
+                                        {"reports": [{"ref": "x", "status": "delivered"}]}), 401, "unauthorized")
+        for body, code, field in (({}, "missing_field", "reports"), ({"reports": []}, "invalid_field", "reports"),
+                                  ({"reports": [{"ref": "x", "status": "lost"}]}, "invalid_field", "status"),
+                                  ({"reports": [{"ref": "x"}]}, "missing_field", "status"),
+                                  ({"reports": [{"ref": "x", "status": "failed", "extra": 1}]}, "unknown_field", "extra"),
+                                  ({"reports": [{"ref": "x", "status": "failed", "at": "어제"}]}, "invalid_field", "at")):
+            self.assertError(self.report(body), 400, code, field)
+
+    def test_off_without_a_token(self):
+        s = self.env.main()
+        r = s.request("POST", "/api/v1/notify/delivery-reports", {"reports": [{"ref": "x", "status": "delivered"}]},
+                      headers={"X-Callback-Token": self.TOKEN})
+        self.assertError(r, 404, "not_found")
+        bad = self.env.cli(["serve", "--data", s.data_dir, "--listen", "127.0.0.1:0"],
+                           extra_env={"PCRM_SMS_CALLBACK_TOKEN": "short"})
+        self.assertEqual(bad.returncode, 2, bad.stderr)
