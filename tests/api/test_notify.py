@@ -398,3 +398,115 @@ class DeliveryReportTest(ApiTest):
         bad = self.env.cli(["serve", "--data", s.data_dir, "--listen", "127.0.0.1:0"],
                            extra_env={"PCRM_SMS_CALLBACK_TOKEN": "short"})
         self.assertEqual(bad.returncode, 2, bad.stderr)
+
+
+OTHER_PASSWORD = "다른시-관리자-2026"
+
+
+class NotifyTenantTest(ApiTest):
+    """Two municipalities on one installation: notices, templates, the outbox, the call
+    rules and resident sign-in never cross between them."""
+
+    @classmethod
+    def setUpClass(cls):
+        import harness
+        env = harness.ENV
+        if "notify-tenants" not in env.servers:
+            d = env.new_data_dir("notify-tenants")
+            p = env.cli(["tenant", "add", "--data", d, "--code", "other", "--name", "다른시"])
+            assert p.returncode == 0, p.stderr
+            for username, role in (("ocs", "cs_manager"), ("oadmin", "admin")):
+                p = env.cli(["user", "add", "--data", d, "--tenant", "other", "--username", username,
+                             "--role", role, "--display-name", "다른시직원", "--password-stdin"],
+                            stdin=(OTHER_PASSWORD + "\n").encode())
+                assert p.returncode == 0, p.stderr
+            env.server("notify-tenants", {"PCRM_THROTTLE_FAILURES": "1000"}, data_dir=d)
+
+    def setUp(self):
+        self.s = self.env.server("notify-tenants")
+
+    def file(self, tenant, mobile, title="도로 파손 신고"):
+        body = complaint_body(mobile, title=title)
+        body["tenant"] = tenant
+        if tenant != "busan":
+            body.pop("type_code")
+        return self.assertJson(self.s.request("POST", "/api/v1/public/complaints", body), 201)
+
+    def test_outbox_templates_and_rules_stay_in_their_tenant(self):
+        ocs = self.s.login("ocs", OTHER_PASSWORD, tenant="other")
+        cs = self.s.login("csmanager")
+        # the other city words its receipt notice its own way
+        r = ocs.request("PUT", "/api/v1/templates/received/sms", {"body": "[다른시] {접수번호} 접수"})
+        self.assertJson(r, 200)
+        # (receipt numbers are per tenant: both cities may hand out the same one)
+        my_mobile, their_mobile = new_mobile(), new_mobile()
+        mine = self.file("busan", my_mobile)
+        theirs = self.file("other", their_mobile)
+
+        def text_to(mobile):
+            return next((t for h, t in outbox_records(self.s) if "to " + mobile in h), None)
+        mine_text = wait_for(lambda: text_to(my_mobile))
+        theirs_text = wait_for(lambda: text_to(their_mobile))
+        self.assertIn("[부산광역시]", mine_text)
+        self.assertIn("[다른시] %s 접수" % theirs["receipt_no"], theirs_text)
+        # busan's template list is untouched, and each outbox lists only its own messages
+        busan_sms = [t for t in self.assertJson(cs.get("/api/v1/templates"), 200)["items"]
+                     if (t["event"], t["medium"]) == ("received", "sms")][0]
+        self.assertFalse(busan_sms["customised"])
+        # (the other city's notices all start with its own name, busan's with 부산광역시)
+        got = self.assertJson(cs.get("/api/v1/messages?limit=200"), 200)["items"]
+        self.assertTrue(got)
+        self.assertFalse([m for m in got if "다른시" in m["body"]])
+        theirs_msgs = self.assertJson(ocs.get("/api/v1/messages?limit=200"), 200)["items"]
+        self.assertIn(theirs["receipt_no"], [m["receipt_no"] for m in theirs_msgs])
+        self.assertFalse([m for m in theirs_msgs if "부산광역시" in m["body"]])
+        # busan's preview cannot read the other city's complaint
+        r = ocs.post("/api/v1/templates/preview", {"event": "received", "medium": "sms",
+                                                   "receipt_no": "2026-999998"})
+        self.assertError(r, 404, "not_found", "receipt_no")
+        p = self.assertJson(ocs.post("/api/v1/templates/preview", {
+            "event": "received", "medium": "sms", "body": "{이름} {민원제목}", "receipt_no": theirs["receipt_no"]}), 200)
+        self.assertEqual(p["body"], "송하늘 도로 파손 신고")  # their own resident, not busan's
+        # call rules are per tenant
+        self.assertJson(ocs.request("PUT", "/api/v1/call-rules", {"rules": [{"percent": 100}]}), 200)
+        self.assertEqual(self.assertJson(cs.get("/api/v1/call-rules"), 200)["rules"], [])
+        # reports count only the tenant's own messages
+        year = self.s.db_scalar("SELECT strftime('%Y', 'now')")
+        rep = self.assertJson(ocs.get("/api/v1/reports/messages?year=" + year), 200)
+        self.assertEqual(rep["total"]["count"], len([m for m in theirs_msgs if m["status"] != "suppressed"]))
+
+    def test_a_resident_signs_in_to_one_tenant_only(self):
+        mobile = new_mobile()
+        mine = self.file("busan", mobile)
+        # asking the other city for a code for a busan resident sends nothing
+        before = len(outbox_records(self.s))
+        r = self.s.request("POST", "/api/v1/public/sign-in/code", {"tenant": "other", "contact": mobile})
+        self.assertJson(r, 202)
+        time.sleep(0.8)
+        self.assertFalse([h for h, t in outbox_records(self.s)[before:] if "인증번호" in t])
+        # signed in to busan, the other city's receipts are not there
+        self.assertJson(self.s.request("POST", "/api/v1/public/sign-in/code",
+                                       {"tenant": "busan", "contact": mobile}), 202)
+        code = wait_for(lambda: next((re.search(r"\b(\d{6})\b", t).group(1)
+                                      for h, t in reversed(outbox_records(self.s))
+                                      if "to " + mobile in h and "인증번호" in t), None))
+        r = self.s.request("POST", "/api/v1/public/sign-in", {"tenant": "busan", "contact": mobile, "code": code})
+        body = self.assertJson(r, 200)
+        cookie = re.match(r"pcrm_resident=([^;]+)", r.header("Set-Cookie")).group(1)
+        headers = {"Cookie": "pcrm_resident=" + cookie}
+        # the same person also wrote to the other city
+        theirs = self.file("other", mobile, title="다른시에 낸 민원")
+        me = self.assertJson(self.s.request("GET", "/api/v1/public/me", headers=headers), 200)
+        self.assertEqual([c["title"] for c in me["complaints"]], ["도로 파손 신고"])
+        # a receipt number is per tenant: asking for theirs finds busan's own of that number,
+        # if the resident has one, and never the other city's
+        r = self.s.request("GET", "/api/v1/public/me/complaints/" + theirs["receipt_no"], headers=headers)
+        if theirs["receipt_no"] == mine["receipt_no"]:
+            self.assertEqual(self.assertJson(r, 200)["title"], "도로 파손 신고")
+        else:
+            self.assertError(r, 404, "not_found", "receipt_no")
+        self.assertNotIn("다른시에 낸 민원", r.text())
+        # the busan code does not open the other city
+        r = self.s.request("POST", "/api/v1/public/sign-in", {"tenant": "other", "contact": mobile, "code": code})
+        self.assertError(r, 401, "invalid_credentials", "code")
+        self.assertTrue(body["csrf_token"])
