@@ -30,10 +30,13 @@ const struct cli_command cli_commands[] = {
      "PCRM_COOKIE_SECURE, PCRM_PWHASH, PCRM_PUBLIC_RATE_LIMIT, PCRM_LOG_LEVEL\n"
      "(see docs/OPERATIONS.md).\n",
      cli_serve},
-    {"tenant", "add a tenant (a municipality sharing this installation)",
-     "usage: pcrm tenant add --data DIR --code CODE --name NAME\n\n"
-     "  --code CODE   lower-case letters, digits and '-' (e.g. hanam)\n"
-     "  --name NAME   the Korean name (e.g. 하남시)\n",
+    {"tenant", "add a tenant (a municipality sharing this installation), set its SMS number",
+     "usage: pcrm tenant add --data DIR --code CODE --name NAME\n"
+     "       pcrm tenant sender --data DIR --code CODE (--number NUMBER | --clear)\n\n"
+     "  --code CODE     lower-case letters, digits and '-' (e.g. hanam)\n"
+     "  --name NAME     the Korean name (e.g. 하남시)\n"
+     "  --number NUMBER the calling number the tenant's SMS come from, as registered with\n"
+     "                  the carriers (e.g. 031-790-6114); --clear: PCRM_SMS_SENDER again\n",
      cli_tenant},
     {"user", "add a staff account",
      "usage: pcrm user add --data DIR --tenant CODE --username U --role ROLE\n"

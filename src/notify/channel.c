@@ -69,7 +69,7 @@ static bool plain_address(const char *s)
         return !strpbrk(s, " <>\",;()[]\\");
 }
 
-static bool sender_number(const char *s)
+bool channel_sender_valid(const char *s)
 {
         int digits = 0;
         for (; *s; s++) {
@@ -147,7 +147,7 @@ static int check_settings(const struct channel_settings *s)
                                 "'Name: value' (e.g. 'Authorization: Bearer KEY')\n");
                 rc = -1;
         }
-        if (!sender_number(s->sms_sender)) {
+        if (!channel_sender_valid(s->sms_sender)) {
                 fprintf(stderr, "pcrm: PCRM_SMS_SENDER must be a telephone number "
                                 "(digits and '-')\n");
                 rc = -1;

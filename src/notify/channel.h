@@ -49,6 +49,7 @@ struct channel_message {
         const char *recipient; /* canonical mobile (010-1234-5678) or e-mail address */
         const char *subject;   /* e-mail subject, LMS title; may be NULL for SMS */
         const char *body;      /* UTF-8 */
+        const char *sender;    /* the tenant's registered SMS number; NULL: PCRM_SMS_SENDER */
 };
 
 struct channel_result {
@@ -64,6 +65,9 @@ int channel_settings_load(struct channel_settings *s, const char *data_dir);
 
 /* Once per process, before threads: curl_global_init. */
 int channel_global_init(void);
+
+/* A calling number as carriers register them: digits and '-', 3 to 15 digits. */
+bool channel_sender_valid(const char *number);
 
 /* Sends one message through the transport its medium is configured for.
  * Returns 0 when the transport accepted it, -1 with r->error (and r->permanent) filled. */

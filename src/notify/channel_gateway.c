@@ -94,7 +94,7 @@ static int put_value(struct buf *out, int which, const struct channel_settings *
         case 0:
                 return put_digits(out, m->recipient);
         case 1:
-                return put_digits(out, s->sms_sender);
+                return put_digits(out, m->sender && *m->sender ? m->sender : s->sms_sender);
         case 2:
                 return put_json_escaped(out, m->body);
         case 3:

@@ -3,6 +3,7 @@
  */
 #include "notify/outbox.h"
 
+#include "auth/audit.h"
 #include "base/buf.h"
 #include "base/config.h"
 #include "base/log.h"
@@ -550,6 +551,7 @@ struct outgoing {
         bool urgent;
         char key[96], event[24], medium[8], cls[8];
         char recipient[256];
+        char sender[32]; /* the tenant's registered SMS number, "" for the default */
         char *subject, *body;
         bool attempted, sent; /* the outcome of this round, recorded with the batch */
         struct channel_result result;
@@ -611,7 +613,8 @@ static int claim(struct store_db *db, const struct notify_settings *s, int64_t n
                 return -1;
         struct store_stmt *st = store_prepare(
             db, "SELECT id, tenant_id, customer_id, complaint_id, attempts, status = 'sending',"
-                " urgent, msg_key, event, medium, class, recipient, subject, body FROM messages"
+                " urgent, msg_key, event, medium, class, recipient, subject, body,"
+                " (SELECT sms_sender FROM tenants t WHERE t.id = messages.tenant_id) FROM messages"
                 " WHERE status IN ('queued', 'sending') AND next_at <= ?"
                 " ORDER BY urgent DESC, next_at LIMIT ?");
         if (!st) {
@@ -639,6 +642,7 @@ static int claim(struct store_db *db, const struct notify_settings *s, int64_t n
                 const char *subj = store_col_text(st, 12);
                 o->subject = subj ? strdup(subj) : NULL;
                 o->body = strdup(store_col_text(st, 13) ? store_col_text(st, 13) : "");
+                store_col_copy(st, 14, o->sender, sizeof(o->sender));
                 n++;
         }
         store_done(st);
@@ -764,7 +768,8 @@ static void send_one(const struct notify_settings *s, struct outgoing *o)
                                     .msg_class = o->cls,
                                     .recipient = o->recipient,
                                     .subject = o->subject,
-                                    .body = o->body};
+                                    .body = o->body,
+                                    .sender = o->sender[0] ? o->sender : NULL};
         o->sent = channel_send(&s->channels, &m, &o->result) == 0;
 }
 
@@ -857,6 +862,35 @@ int64_t outbox_settle_history(struct store_db *db, int64_t before_ms)
         int step = store_step(st);
         store_done(st);
         return step == STORE_DONE ? store_changes(db) : -1;
+}
+
+int outbox_set_sender(struct store_db *db, const struct actor *who, const char *number,
+                      struct pcrm_error *e)
+{
+        if (number && !channel_sender_valid(number))
+                return err_set(e, PCRM_EINVALID, "sms_sender",
+                               "발신번호는 숫자와 '-'로 된 전화번호여야 합니다");
+        if (store_begin(db) != STORE_OK)
+                return err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
+        struct store_stmt *st = store_prepare(db, "UPDATE tenants SET sms_sender = ? WHERE id = ?");
+        int step = STORE_ERROR;
+        if (st) {
+                store_bind_text(st, 1, number);
+                store_bind_int(st, 2, who->tenant_id);
+                step = store_step(st);
+                store_done(st);
+        }
+        char detail[96];
+        snprintf(detail, sizeof(detail), "{\"sms_sender\":\"%s\"}", number ? number : "");
+        struct audit_event ev = {.action = "tenant.sms_sender",
+                                 .target_type = "tenant",
+                                 .target_id = who->tenant_code,
+                                 .detail = detail};
+        if (step != STORE_DONE || audit_append(db, who, &ev) < 0 || store_commit(db) != STORE_OK) {
+                store_rollback(db);
+                return err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
+        }
+        return PCRM_OK;
 }
 
 int outbox_delivery_report(struct store_db *db, const char *key, bool delivered, const char *error,

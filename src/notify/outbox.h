@@ -22,6 +22,7 @@
 #ifndef PCRM_NOTIFY_OUTBOX_H
 #define PCRM_NOTIFY_OUTBOX_H
 
+#include "auth/actor.h"
 #include "base/error.h"
 #include "notify/channel.h"
 #include "store/db.h"
@@ -96,6 +97,12 @@ int outbox_deliver(struct store_db *db, const struct notify_settings *s, struct 
  * are recorded as delivered at their time with transport "demo", so the reports show a
  * year; nothing is written to any transport. Returns rows changed or -1. */
 int64_t outbox_settle_history(struct store_db *db, int64_t before_ms);
+
+/* The calling number the actor's tenant sends SMS from (registered with the carriers,
+ * 발신번호 사전등록제); NULL clears it back to PCRM_SMS_SENDER. Audited. PCRM_EINVALID
+ * naming "sms_sender" for a number that is not one. */
+int outbox_set_sender(struct store_db *db, const struct actor *who, const char *number,
+                      struct pcrm_error *e);
 
 /* A gateway's delivery report for the message with this key (sent earlier): delivered to
  * the handset, or failed with the carrier's reason. Returns 1 when recorded, 0 for an

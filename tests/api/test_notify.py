@@ -510,3 +510,36 @@ class NotifyTenantTest(ApiTest):
         r = self.s.request("POST", "/api/v1/public/sign-in", {"tenant": "other", "contact": mobile, "code": code})
         self.assertError(r, 401, "invalid_credentials", "code")
         self.assertTrue(body["csrf_token"])
+
+
+class TenantSenderTest(ApiTest):
+    """Each municipality's SMS leave from its own registered number (발신번호 사전등록제),
+    through a real HTTP gateway; the installation's PCRM_SMS_SENDER is the fallback."""
+
+    def test_the_gateway_gets_the_tenants_number(self):
+        import json as jsonlib
+        import threading
+        from test_channels import Gateway
+        gw = Gateway()
+        threading.Thread(target=gw.serve_forever, daemon=True).start()
+        try:
+            d = self.env.new_data_dir(unique("sender"))
+            p = self.env.cli(["tenant", "sender", "--data", d, "--code", "busan", "--number", "051-888-1234"])
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("051-888-1234", p.stdout)
+            p = self.env.cli(["tenant", "sender", "--data", d, "--code", "busan", "--number", "전화"])
+            self.assertEqual(p.returncode, 2, p.stderr)
+            s = self.env.server(unique("sender-srv"), {
+                "PCRM_SMS_URL": "http://127.0.0.1:%d/send" % gw.server_port,
+                "PCRM_SMS_SENDER": "1588-0000"}, data_dir=d)
+            r = s.request("POST", "/api/v1/public/complaints", complaint_body(new_mobile()))
+            self.assertJson(r, 201)
+            self.assertTrue(wait_for(lambda: gw.requests), "nothing reached the gateway")
+            sent = jsonlib.loads(gw.requests[0]["body"])
+            self.assertEqual(sent["from"], "0518881234")
+            self.assertEqual(s.db_scalar("SELECT transport FROM messages"), "gateway")
+            admin = s.login("admin")
+            self.assertTrue(self.audit(admin, action="tenant.sms_sender"))
+        finally:
+            gw.shutdown()
+            gw.server_close()

@@ -365,7 +365,8 @@ static void *write_many(void *arg)
                 snprintf(key, sizeof(key), "w%d-%d", w->id, i);
                 snprintf(body, sizeof(body),
                          "작성자 %d의 %d번째 안내문입니다. 끝까지 온전해야 합니다.", w->id, i);
-                const struct channel_message m = {key, "sms", "LMS", "010-1111-2222", "제목", body};
+                const struct channel_message m = {key,    "sms", "LMS", "010-1111-2222",
+                                                  "제목", body,  NULL};
                 struct channel_result r;
                 if (channel_send(w->s, &m, &r) < 0)
                         w->failures++;
@@ -409,7 +410,7 @@ static void test_file_transport_failure_is_retryable(void **state)
         struct channel_settings s;
         file_settings(&s, "x.log");
         snprintf(s.outbox_path, sizeof(s.outbox_path), "%s/no-such-dir/outbox.log", tl_dir);
-        const struct channel_message m = {"k1", "sms", "SMS", "010-2345-6789", NULL, "안녕"};
+        const struct channel_message m = {"k1", "sms", "SMS", "010-2345-6789", NULL, "안녕", NULL};
         struct channel_result r;
         assert_int_equal(channel_send(&s, &m, &r), -1);
         assert_false(r.permanent);
@@ -430,19 +431,19 @@ static void test_send_refuses_bad_messages(void **state)
                 struct channel_message m;
                 const char *error;
         } cases[] = {
-            {{"k", "fax", "SMS", "010-2345-6789", NULL, "x"}, "unknown medium"},
-            {{"k", "sms", "SMS", "010-2345-6789", NULL, sms91}, "91 bytes in EUC-KR"},
-            {{"k", "sms", "LMS", "010-2345-6789", NULL, lms2001}, "2001 bytes"},
-            {{"k", "sms", "MMS", "010-2345-6789", NULL, "x"}, "SMS or LMS"},
-            {{"k", "sms", "SMS", "010-2345-6789", NULL, "\xea\xb0"}, "not valid UTF-8"},
-            {{"k", "sms", "SMS", "hong@example.kr", NULL, "x"}, "telephone number"},
-            {{"k", "sms", "SMS", "010-23", NULL, "x"}, "telephone number"},
-            {{"k", "email", "EMAIL", "010-2345-6789", NULL, "x"}, "e-mail address"},
-            {{"k", "email", "EMAIL", "a@b\r\nBcc: c@d", NULL, "x"}, "e-mail address"},
-            {{"k", "email", "EMAIL", "a@b.kr", "\xff", "x"}, "subject"},
-            {{"", "sms", "SMS", "010-2345-6789", NULL, "x"}, "missing"},
-            {{"k\n", "sms", "SMS", "010-2345-6789", NULL, "x"}, "key"},
-            {{"k", "sms", "SMS", "010-2345-6789", NULL, NULL}, "missing"},
+            {{"k", "fax", "SMS", "010-2345-6789", NULL, "x", NULL}, "unknown medium"},
+            {{"k", "sms", "SMS", "010-2345-6789", NULL, sms91, NULL}, "91 bytes in EUC-KR"},
+            {{"k", "sms", "LMS", "010-2345-6789", NULL, lms2001, NULL}, "2001 bytes"},
+            {{"k", "sms", "MMS", "010-2345-6789", NULL, "x", NULL}, "SMS or LMS"},
+            {{"k", "sms", "SMS", "010-2345-6789", NULL, "\xea\xb0", NULL}, "not valid UTF-8"},
+            {{"k", "sms", "SMS", "hong@example.kr", NULL, "x", NULL}, "telephone number"},
+            {{"k", "sms", "SMS", "010-23", NULL, "x", NULL}, "telephone number"},
+            {{"k", "email", "EMAIL", "010-2345-6789", NULL, "x", NULL}, "e-mail address"},
+            {{"k", "email", "EMAIL", "a@b\r\nBcc: c@d", NULL, "x", NULL}, "e-mail address"},
+            {{"k", "email", "EMAIL", "a@b.kr", "\xff", "x", NULL}, "subject"},
+            {{"", "sms", "SMS", "010-2345-6789", NULL, "x", NULL}, "missing"},
+            {{"k\n", "sms", "SMS", "010-2345-6789", NULL, "x", NULL}, "key"},
+            {{"k", "sms", "SMS", "010-2345-6789", NULL, NULL, NULL}, "missing"},
         };
         for (size_t i = 0; i < N_ELEMS(cases); i++) {
                 struct channel_result r;
@@ -479,8 +480,8 @@ static void test_render_body_escapes_values(void **state)
         struct channel_settings s;
         file_settings(&s, "unused.log");
         const char *text = "\"따옴표\" \\ 역슬래시\n줄바꿈\t탭 \x01 끝";
-        const struct channel_message m = {"2026-000123/1", "sms",           "LMS",
-                                          "010-2345-6789", "민원 \"안내\"", text};
+        const struct channel_message m = {"2026-000123/1", "sms", "LMS", "010-2345-6789",
+                                          "민원 \"안내\"", text,  NULL};
         char raw[2048];
         json_t *j = render(&s, s.sms_body, &m, raw, sizeof(raw));
         assert_string_equal(json_string_value(json_object_get(j, "to")), "01023456789");
@@ -495,7 +496,7 @@ static void test_render_body_escapes_values(void **state)
         assert_non_null(strstr(raw, "\\\"따옴표\\\" \\\\ 역슬래시\\n줄바꿈\\t탭 \\u0001 끝"));
 
         /* a NULL subject is empty; unknown and JSON braces are copied as they are */
-        const struct channel_message sms = {"k", "sms", "SMS", "010-2345-6789", NULL, "안녕"};
+        const struct channel_message sms = {"k", "sms", "SMS", "010-2345-6789", NULL, "안녕", NULL};
         j = render(&s, "{\"m\":{\"t\":\"{text}\",\"s\":\"{subject}\",\"x\":\"{other}{to\"}}", &sms,
                    raw, sizeof(raw));
         json_t *inner = json_object_get(j, "m");
@@ -557,8 +558,8 @@ static void test_build_email(void **state)
         snprintf(s.smtp_from, sizeof(s.smtp_from), "noreply@busan.go.kr");
         char *subject = repeat("해운대구 민원 처리 결과 안내 ", 6);
         char *long_body = repeat("도로 보수 공사가 완료되었습니다. ", 40);
-        const struct channel_message m = {"2026-000123:done", "email", "EMAIL",
-                                          "hong@example.kr",  subject, long_body};
+        const struct channel_message m = {
+            "2026-000123:done", "email", "EMAIL", "hong@example.kr", subject, long_body, NULL};
         struct buf msg;
         buf_init(&msg, BUF_NO_LIMIT);
         /* 2026-10-06T18:00:00+09:00, a Tuesday */
@@ -606,8 +607,8 @@ static void test_build_email(void **state)
         buf_release(&msg);
 
         /* line ends become CRLF; no subject, no Subject header */
-        const struct channel_message plain = {"k",      "email", "EMAIL",
-                                              "a@b.kr", NULL,    "첫 줄\n둘째 줄\r\n셋째\r넷째"};
+        const struct channel_message plain = {
+            "k", "email", "EMAIL", "a@b.kr", NULL, "첫 줄\n둘째 줄\r\n셋째\r넷째", NULL};
         buf_init(&msg, BUF_NO_LIMIT);
         assert_int_equal(channel_build_email(&msg, &s, &plain, INT64_C(1791277200000)), 0);
         assert_null(strstr(msg.data, "Subject:"));

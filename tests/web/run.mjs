@@ -322,13 +322,24 @@ async function main() {
         const n = await canvasDrawn(canvas);
         assert(n > 500, `chart ${id} looks empty (${n} drawn pixels)`);
       }
-      // messages: a chart when the server has the report, else a clear error state
-      const msg = page.locator('#report-msg');
-      await msg.locator('[data-chart="drawn"], .state-error, .state-empty').first().waitFor({ timeout: TIMEOUT });
-      const msgDrawn = await msg.locator('[data-chart="drawn"]').count();
+      // messages (notices sent by the story) and contacts (every sent notice is an outbound
+      // sms/email contact, and the call-centre test logged a call)
+      for (const id of ['msg', 'contacts']) {
+        const box = page.locator(`#report-${id}`);
+        await box.locator('[data-chart="drawn"], .state-error, .state-empty').first().waitFor({ timeout: TIMEOUT });
+        const canvas = box.locator('[data-chart="drawn"] canvas');
+        assert(await canvas.count() === 1, `report ${id}: no chart drawn (${(await box.innerText()).slice(0, 200)})`);
+        const n = await canvasDrawn(canvas);
+        assert(n > 500, `chart ${id} looks empty (${n} drawn pixels)`);
+      }
+      // the contacts card's call-queue SLA table: a row per queue kind
+      const sla = page.locator('#report-contacts table', { hasText: '기한 내 처리율' });
+      for (const kind of ['플러스콜', '해피콜', '캐치콜']) await sla.locator('tbody th', { hasText: kind }).waitFor({ timeout: TIMEOUT });
+      const charts = await page.locator('[data-chart="drawn"] canvas').count();
+      assert(charts === 6, `expected 6 charts drawn, found ${charts}`);
       await shot(page, 'dashboards');
       await ctx.close();
-      return msgDrawn ? '5 charts' : '4 charts; messages report not served yet (error state shown)';
+      return '6 charts';
     });
 
     // 6. The 360° view, the duplicate review queue and the templates screen render.

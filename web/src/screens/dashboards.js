@@ -1,4 +1,4 @@
-// Dashboards: five reports as charts (Chart.js on canvas, which the CSP allows: it sets
+// Dashboards: six reports as charts (Chart.js on canvas, which the CSP allows: it sets
 // sizes through the CSSOM, never style attributes), each with its numbers as a table.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import {
@@ -16,7 +16,7 @@ Chart.defaults.color = '#333';
 Chart.defaults.animation = false;
 
 // Colour-blind-safe, dark enough on white (Okabe–Ito, darkened).
-const C = ['#0b5cad', '#c35a00', '#1b7f5f', '#a2195b', '#6b4fa0', '#8a6d00'];
+const C = ['#0b5cad', '#c35a00', '#1b7f5f', '#a2195b', '#6b4fa0', '#8a6d00', '#4a4a4a'];
 
 const ROLES = {
   cvc: ['dept_head', 'cs_manager', 'privacy_officer', 'admin'],
@@ -24,6 +24,7 @@ const ROLES = {
   backlog: ['officer', 'dept_head', 'cs_manager', 'admin'],
   dq: ['cs_manager', 'privacy_officer', 'admin', 'dept_head'],
   msg: ['cs_manager', 'admin', 'dept_head', 'privacy_officer'],
+  contacts: ['cs_manager', 'admin', 'dept_head', 'privacy_officer'],
 };
 
 function ChartBox({ type, data, options, title, height }) {
@@ -68,6 +69,7 @@ export function Dashboards({ user }) {
       <${Report} id="pt" title=${t('dash.pt')} user=${user}><${ProcessingTime} /><//>
       <${Report} id="dq" title=${t('dash.dq')} user=${user}><${DataQuality} /><//>
       <${Report} id="msg" title=${t('dash.msg')} user=${user}><${Messages} /><//>
+      <${Report} id="contacts" title=${t('dash.ct')} user=${user}><${Contacts} /><//>
     </div>
   </div>`;
 }
@@ -174,17 +176,21 @@ function DataQuality() {
   <//>`;
 }
 
+function YearSelect({ year, setYear }) {
+  const id = useId('year');
+  const thisYear = new Date().getFullYear();
+  return html`<${Field} label=${t('dash.msgYear')} id=${id} class="inline">
+    <select id=${id} value=${year} onChange=${(e) => setYear(parseInt(e.currentTarget.value, 10))}>
+      ${[thisYear, thisYear - 1, thisYear - 2].map((y) => html`<option value=${y}>${y}</option>`)}
+    </select>
+  <//>`;
+}
+
 function Messages() {
   const [year, setYear] = useState(new Date().getFullYear());
-  const id = useId('year');
   const state = useAsync(() => staff.get('/reports/messages' + qs({ year })), [year]);
-  const thisYear = new Date().getFullYear();
   return html`<div>
-    <${Field} label=${t('dash.msgYear')} id=${id} class="inline">
-      <select id=${id} value=${year} onChange=${(e) => setYear(parseInt(e.currentTarget.value, 10))}>
-        ${[thisYear, thisYear - 1, thisYear - 2].map((y) => html`<option value=${y}>${y}</option>`)}
-      </select>
-    <//>
+    <${YearSelect} year=${year} setYear=${setYear} />
     <${Async} state=${state} empty=${t('dash.chartEmpty')} isEmpty=${(d) => !d.rows || d.rows.length === 0}>
       ${(d) => {
         const months = [...new Set(d.rows.map((r) => r.month))].sort();
@@ -204,4 +210,66 @@ function Messages() {
       }}
     <//>
   </div>`;
+}
+
+
+// Contacts by KST hour of day, stacked by channel (inbound and outbound summed), and the
+// Plus/Happy/Catch-Call queues against their due times.
+const CHANNELS = ['phone', 'visit', 'email', 'sms', 'web', 'mail', 'notice'];
+const KINDS = ['plus', 'happy', 'catch'];
+const HOURS = Array.from({ length: 24 }, (_, h) => h);
+
+function Contacts() {
+  const [year, setYear] = useState(new Date().getFullYear());
+  const state = useAsync(() => staff.get('/reports/contacts' + qs({ year })), [year]);
+  return html`<div>
+    <${YearSelect} year=${year} setYear=${setYear} />
+    <${Async} state=${state} empty=${t('dash.chartEmpty')}
+      isEmpty=${(d) => (!d.volume || d.volume.length === 0) && (!d.queues || d.queues.length === 0)}>
+      ${(d) => {
+        const volume = d.volume || [];
+        const seen = new Set(volume.map((r) => r.channel));
+        const channels = [...CHANNELS.filter((c) => seen.has(c)), ...[...seen].filter((c) => !CHANNELS.includes(c)).sort()];
+        const sum = (f) => volume.filter(f).reduce((s, r) => s + (r.count || 0), 0);
+        const at = (h, c) => sum((r) => r.hour === h && r.channel === c);
+        const total = sum(() => true);
+        return html`<div>
+          ${volume.length === 0
+            ? html`<p class="state state-empty">${t('dash.ctNoVolume')}</p>`
+            : html`<div>
+              <p class="muted small">${t('dash.ctCaption', { n: num(total) })}</p>
+              <${ChartBox} type="bar" title=${t('dash.ctChart')} options=${{
+                scales: {
+                  x: { stacked: true, ticks: { maxRotation: 0, autoSkipPadding: 6 }, title: { display: true, text: t('dash.ctHourAxis') } },
+                  y: { stacked: true, beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: t('dash.ctCount') } },
+                },
+              }} data=${{
+                labels: HOURS.map((h) => t('dash.ctHour', { h })),
+                datasets: channels.map((c) => ({ label: label('channel', c), data: HOURS.map((h) => at(h, c)), backgroundColor: C[CHANNELS.includes(c) ? CHANNELS.indexOf(c) : C.length - 1] })),
+              }} />
+              <${DataTable} head=${[t('dash.ctHourCol'), ...channels.map((c) => label('channel', c)), label('direction', 'inbound'), label('direction', 'outbound'), t('dash.ctSum')]}
+                rows=${HOURS.map((h) => [t('dash.ctHour', { h }), ...channels.map((c) => num(at(h, c))),
+                  num(sum((r) => r.hour === h && r.direction === 'inbound')), num(sum((r) => r.hour === h && r.direction === 'outbound')), num(sum((r) => r.hour === h))])} />
+            </div>`}
+          <${QueueSla} queues=${d.queues || []} />
+        </div>`;
+      }}
+    <//>
+  </div>`;
+}
+
+function QueueSla({ queues }) {
+  const kinds = [...KINDS, ...queues.map((q) => q.kind).filter((k) => !KINDS.includes(k))];
+  const by = new Map(queues.map((q) => [q.kind, q]));
+  return html`<div class="table-wrap sla-table"><table class="table small">
+    <caption>${t('dash.ctSla')}</caption>
+    <thead><tr>${[t('dash.ctKind'), t('dash.ctTotal'), t('dash.ctDone'), t('dash.ctOpen'), t('dash.ctBreached'), t('dash.ctWithin')].map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
+    <tbody>${kinds.map((k) => {
+      const q = by.get(k);
+      const rate = q && q.total ? (q.within_sla * 100).toFixed(1) + '%' : '–';
+      return html`<tr><th scope="row">${label('calls.kinds', k)}</th>
+        <td class="num">${num(q ? q.total : 0)}</td><td class="num">${num(q ? q.done : 0)}</td><td class="num">${num(q ? q.open : 0)}</td>
+        <td class="num">${num(q ? q.breached : 0)}</td><td class="num">${rate}</td></tr>`;
+    })}</tbody>
+  </table><p class="muted small">${t('dash.ctWithinNote')}</p></div>`;
 }
