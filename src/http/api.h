@@ -34,6 +34,7 @@ void api_audit_list(struct http_request *req);
 
 void api_complaints_create(struct http_request *req);
 void api_complaints_list(struct http_request *req);
+void api_complaints_counts(struct http_request *req);
 void api_complaints_get(struct http_request *req);
 void api_complaints_act(struct http_request *req);
 void api_complaint_types_list(struct http_request *req);

@@ -449,6 +449,97 @@ void api_complaints_act(struct http_request *req)
         complaint_release(&c);
 }
 
+/* A query parameter, NULL when absent or empty. */
+static const char *query_or_null(struct http_request *req, const char *name)
+{
+        const char *v = http_query(req, name);
+        return v && *v ? v : NULL;
+}
+
+/* The department an inbox is scoped to: an officer's and a head's own (with triage),
+ * else ?dept_id= or the whole tenant (0). */
+static int64_t inbox_dept(struct http_request *req)
+{
+        if (req->who.role & (ROLE_OFFICER | ROLE_DEPT_HEAD))
+                return req->who.dept_id;
+        const char *q = query_or_null(req, "dept_id");
+        return q ? strtoll(q, NULL, 10) : 0;
+}
+
+static int64_t end_of_today_kst(int64_t now)
+{
+        struct civil_time t;
+        time_to_civil(now, TIME_KST_OFFSET_MIN, &t);
+        t.hour = 23, t.minute = 59, t.second = 59, t.msec = 999;
+        return time_from_civil(&t, TIME_KST_OFFSET_MIN);
+}
+
+/*
+ * GET /api/v1/complaints/counts: how many complaints each inbox filter holds, in the
+ * caller's scope (and ?type_code=, ?channel=), counted by the database so that a
+ * department with thousands of open complaints gets the right numbers.
+ */
+void api_complaints_counts(struct http_request *req)
+{
+        int64_t dept = inbox_dept(req), now = time_now_ms();
+        bool own = (req->who.role & (ROLE_OFFICER | ROLE_DEPT_HEAD)) != 0;
+        const char *type = query_or_null(req, "type_code"),
+                   *channel = query_or_null(req, "channel");
+        struct store_stmt *st = store_prepare(
+            req->db,
+            "SELECT status, count(*),"
+            " sum(status IN " COMPLAINT_RUNNING_SQL " AND due_at <= ?6),"
+            " sum(status IN " COMPLAINT_RUNNING_SQL " AND paused_at IS NULL AND due_at < ?7),"
+            " sum(status = 'received' AND dept_id IS NULL)"
+            " FROM complaints WHERE tenant_id = ?1"
+            " AND (?2 = 0 OR dept_id = ?2 OR (?3 = 1 AND dept_id IS NULL))"
+            " AND (CAST(?4 AS TEXT) IS NULL OR type_code = ?4)"
+            " AND (CAST(?5 AS TEXT) IS NULL OR channel = ?5) GROUP BY status");
+        if (!st) {
+                http_reply_error(req, 500, "internal", NULL, "서버 내부 오류가 발생했습니다");
+                return;
+        }
+        store_bind_int(st, 1, req->who.tenant_id);
+        store_bind_int(st, 2, dept);
+        store_bind_int(st, 3, own);
+        store_bind_text(st, 4, type);
+        store_bind_text(st, 5, channel);
+        store_bind_int(st, 6, end_of_today_kst(now));
+        store_bind_int(st, 7, now);
+        json_t *by_status = json_object();
+        int64_t open = 0, today = 0, overdue = 0, triage = 0, total = 0;
+        static const char *const open_states[] = {"received", "assigned", "in_progress",
+                                                  "awaiting_supplement", "extended"};
+        int step;
+        while ((step = store_step(st)) == STORE_ROW) {
+                const char *status = store_col_text(st, 0);
+                int64_t n = store_col_int(st, 1);
+                json_object_set_new(by_status, status, json_integer(n));
+                total += n;
+                for (size_t k = 0; k < sizeof(open_states) / sizeof(open_states[0]); k++)
+                        open += strcmp(status, open_states[k]) ? 0 : n;
+                today += store_col_int(st, 2);
+                overdue += store_col_int(st, 3);
+                triage += store_col_int(st, 4);
+        }
+        store_done(st);
+        if (step != STORE_DONE) {
+                json_decref(by_status);
+                http_reply_error(req, 500, "internal", NULL, "서버 내부 오류가 발생했습니다");
+                return;
+        }
+        json_t *sup = json_object_get(by_status, "awaiting_supplement");
+        json_t *ans = json_object_get(by_status, "answered");
+        http_reply_json(req, 200,
+                        json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "open",
+                                  (json_int_t)open, "due_today", (json_int_t)today, "overdue",
+                                  (json_int_t)overdue, "awaiting_supplement",
+                                  (json_int_t)(sup ? json_integer_value(sup) : 0), "triage",
+                                  (json_int_t)triage, "answered",
+                                  (json_int_t)(ans ? json_integer_value(ans) : 0), "total",
+                                  (json_int_t)total, "by_status", by_status));
+}
+
 void api_complaints_list(struct http_request *req)
 {
         int64_t cursor;
@@ -456,18 +547,10 @@ void api_complaints_list(struct http_request *req)
         if (http_page(req, &cursor, &limit, 50, 200))
                 return;
         const char *status = http_query(req, "status"), *due = http_query(req, "due");
-        const char *dept_q = http_query(req, "dept_id");
-        int64_t dept = 0;
-        if (req->who.role & (ROLE_OFFICER | ROLE_DEPT_HEAD))
-                dept = req->who.dept_id; /* an officer's inbox is their department's */
-        else if (dept_q && *dept_q)
-                dept = strtoll(dept_q, NULL, 10);
+        int64_t dept = inbox_dept(req); /* an officer's inbox is their department's */
         bool triage = status && !strcmp(status, "triage");
         int64_t now = time_now_ms();
-        struct civil_time t;
-        time_to_civil(now, TIME_KST_OFFSET_MIN, &t);
-        t.hour = 23, t.minute = 59, t.second = 59, t.msec = 999;
-        int64_t end_of_today = time_from_civil(&t, TIME_KST_OFFSET_MIN);
+        int64_t end_of_today = end_of_today_kst(now);
         struct store_stmt *st = store_prepare(
             req->db,
             "SELECT receipt_no, title, status, channel, received_at, due_at, dept_id, officer_id,"
@@ -481,6 +564,8 @@ void api_complaints_list(struct http_request *req)
             " AND paused_at IS NULL))"
             " AND (? = 0 OR (due_at <= ? AND status IN " COMPLAINT_RUNNING_SQL "))"
             " AND (CAST(? AS TEXT) IS NULL OR grievance_case = ?)"
+            " AND (CAST(? AS TEXT) IS NULL OR type_code = ?)"
+            " AND (CAST(? AS TEXT) IS NULL OR channel = ?)"
             " ORDER BY due_at, id LIMIT ? OFFSET ?");
         if (!st) {
                 http_reply_error(req, 500, "internal", NULL, "서버 내부 오류가 발생했습니다");
@@ -504,6 +589,12 @@ void api_complaints_list(struct http_request *req)
                 gcase = NULL;
         store_bind_text(st, i++, gcase);
         store_bind_text(st, i++, gcase);
+        const char *type = query_or_null(req, "type_code"),
+                   *channel = query_or_null(req, "channel");
+        store_bind_text(st, i++, type);
+        store_bind_text(st, i++, type);
+        store_bind_text(st, i++, channel);
+        store_bind_text(st, i++, channel);
         store_bind_int(st, i++, (int64_t)limit + 1);
         store_bind_int(st, i, cursor); /* the cursor counts the rows listed before */
         json_t *arr = json_array();

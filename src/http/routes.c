@@ -57,6 +57,7 @@ const struct http_route http_routes[] = {
     {"POST", "/api/v1/complaints", api_complaints_create,
      ROLE_AGENT | ROLE_OFFICER | ROLE_DEPT_HEAD | ROLE_CS_MANAGER | ROLE_ADMIN, 0},
     {"GET", "/api/v1/complaints", api_complaints_list, ROLES_STAFF, 0},
+    {"GET", "/api/v1/complaints/counts", api_complaints_counts, ROLES_STAFF, 0},
     {"POST", "/api/v1/complaints/bulk-actions", api_complaints_bulk, ROLE_OFFICER | ROLE_DEPT_HEAD,
      0},
     {"GET", "/api/v1/complaints/:receipt", api_complaints_get, ROLES_STAFF, 0},

@@ -1421,3 +1421,33 @@ class ComplaintOfficerNamesTest(ApiTest):
                            extra_env={"PCRM_PUBLIC_OFFICER_NAMES": "yes"})
         self.assertEqual(bad.returncode, 2, bad.stderr)
         self.assertIn("PCRM_PUBLIC_OFFICER_NAMES", bad.stderr)
+
+
+class ComplaintCountsTest(ComplaintTest):
+    def test_counts_match_the_filtered_lists(self):
+        officer = self.staff("officer")
+        self.file()
+        self.file(type_code=PARKING)  # another department: not in the officer's counts
+        counts = self.assertJson(officer.get("/api/v1/complaints/counts"), 200)
+        for key, query in (("due_today", "due=today"), ("overdue", "due=overdue"),
+                           ("awaiting_supplement", "status=awaiting_supplement"),
+                           ("triage", "status=triage"), ("answered", "status=answered")):
+            listed = self.all_pages(officer, "/api/v1/complaints?" + query)
+            self.assertEqual(counts[key], len(listed), key)
+        open_listed = sum(len(self.all_pages(officer, "/api/v1/complaints?status=" + st))
+                          for st in ("received", "assigned", "in_progress", "awaiting_supplement",
+                                     "extended"))
+        self.assertEqual(counts["open"], open_listed)
+        self.assertEqual(counts["total"], sum(counts["by_status"].values()))
+        # type and channel narrow both
+        road = self.assertJson(officer.get("/api/v1/complaints/counts?type_code=" + ROAD), 200)
+        listed = self.all_pages(officer, "/api/v1/complaints?type_code=" + ROAD)
+        self.assertEqual(road["total"], len(listed))
+        self.assertTrue(all(c["type_code"] == ROAD for c in listed))
+        web = self.all_pages(officer, "/api/v1/complaints?channel=web")
+        self.assertTrue(web and all(c["channel"] == "web" for c in web))
+        self.assertEqual(self.assertJson(officer.get("/api/v1/complaints/counts?channel=fax"), 200)["total"],
+                         len(self.all_pages(officer, "/api/v1/complaints?channel=fax")))
+        # another tenant counts nothing of busan's
+        oadmin = self.s.login("oadmin", OTHER_PASSWORD, tenant="other")
+        self.assertEqual(self.assertJson(oadmin.get("/api/v1/complaints/counts?type_code=" + ROAD), 200)["total"], 0)
