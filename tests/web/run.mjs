@@ -166,6 +166,24 @@ async function signIn(page, base, username) {
   await page.getByRole('button', { name: '로그아웃' }).waitFor({ timeout: TIMEOUT });
 }
 
+// The inbox's quick-filter chips and the /complaints/counts field each one shows.
+const CHIP_COUNTS = { open: 'open', today: 'due_today', overdue: 'overdue', supplement: 'awaiting_supplement', triage: 'triage', answered: 'answered' };
+
+/* The chips' numbers, once the counts have arrived. */
+async function inboxCounts(page) {
+  await page.waitForFunction(() => [...document.querySelectorAll('button[data-quick] .chip-count')].every((e) => /^[\d,]+$/.test(e.textContent)), null, { timeout: TIMEOUT });
+  const out = {};
+  for (const k of Object.keys(CHIP_COUNTS)) out[k] = Number((await page.locator(`button[data-quick="${k}"] .chip-count`).textContent()).replace(/,/g, ''));
+  return out;
+}
+
+/* The inbox rows are in due-time order (soonest first); returns how many there are. */
+async function inboxSorted(page) {
+  const dues = await page.locator('tr[data-receipt]').evaluateAll((trs) => trs.map((tr) => Date.parse(tr.dataset.due)));
+  for (let i = 1; i < dues.length; i++) assert(dues[i - 1] <= dues[i], `inbox rows out of due order at row ${i + 1}`);
+  return dues.length;
+}
+
 // Is anything drawn on the canvas (any pixel that is not transparent or white)?
 async function canvasDrawn(locator) {
   return locator.evaluate((c) => {
@@ -245,9 +263,22 @@ async function main() {
       const row = page.locator(`tr[data-receipt="${story.receipt}"]`);
       await row.waitFor({ timeout: TIMEOUT });
       await shot(page, 'staff-inbox');
-      // a filter with a count: the quick "분류 대기" etc. show numbers
-      const openCount = await page.locator('button[data-quick="open"] .chip-count').textContent();
-      assert(Number(openCount) >= 1, 'the open-complaints count is ' + openCount);
+      // a filter with a count: the quick "분류 대기" etc. show numbers, the server's own
+      const chips = await inboxCounts(page);
+      assert(chips.open >= 1, 'the open-complaints count is ' + chips.open);
+      const server = await (await page.request.get(base + '/api/v1/complaints/counts')).json();
+      for (const [k, f] of Object.entries(CHIP_COUNTS)) assert(chips[k] === server[f], `the "${k}" chip shows ${chips[k]}, /complaints/counts says ${server[f]}`);
+      await inboxSorted(page);
+      // the type filter asks the server: the counts and the rows follow it
+      await page.getByLabel('민원 유형').selectOption('REPORT-ROAD-DAMAGE');
+      const typed = await (await page.request.get(base + '/api/v1/complaints/counts?type_code=REPORT-ROAD-DAMAGE')).json();
+      await page.waitForFunction((n) => (document.querySelector('button[data-quick="open"] .chip-count') || {}).textContent === String(n), typed.open.toLocaleString('ko-KR'), { timeout: TIMEOUT });
+      await row.waitFor({ timeout: TIMEOUT });
+      const rowTypes = await page.locator('tr[data-receipt]').evaluateAll((trs) => trs.map((tr) => tr.dataset.type));
+      assert(rowTypes.length >= 1 && rowTypes.every((x) => x === 'REPORT-ROAD-DAMAGE'), 'rows of other types under the type filter: ' + rowTypes.join(', '));
+      const chipsTyped = await inboxCounts(page);
+      for (const [k, f] of Object.entries(CHIP_COUNTS)) assert(chipsTyped[k] === typed[f], `with the type filter the "${k}" chip shows ${chipsTyped[k]}, the server says ${typed[f]}`);
+      await inboxSorted(page);
       await row.getByRole('link', { name: story.receipt }).click();
       await page.getByRole('heading', { name: '해운대로 570 앞 포트홀 신고' }).waitFor({ timeout: TIMEOUT });
       await page.getByTestId('due').waitFor({ timeout: TIMEOUT });
@@ -473,6 +504,67 @@ async function main() {
         assert(st === 'assigned', `${r} is ${st} after the bulk assign`);
       }
       return n + ' complaints';
+    });
+
+    // 9b. The inbox pages through more open complaints than one page holds ("더 보기"),
+    //     soonest due first across the five open statuses, and its counts are the server's.
+    await test('inbox loads more pages in due order with the server counts', async () => {
+      for (let i = 0; i < 60; i++) {
+        const r = await fetch(base + '/api/v1/public/complaints', {
+          method: 'POST', headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ tenant: 'busan', title: `대형 폐기물 수거 요청 ${i + 1}`, body: '아파트 앞에 내놓은 장롱을 수거해 주세요.', channel: 'web',
+            type_code: 'WASTE-BULKY', resident: { name: '모지혜', mobile: '010-4410-' + String(3000 + i) } }),
+        });
+        assert(r.status === 201, 'filing failed: ' + r.status);
+      }
+      const ctx = await browser.newContext(desktop);
+      const page = await ctx.newPage();
+      watch(page, 'csmanager');
+      await signIn(page, base, 'csmanager');
+      await page.goto(base + '/inbox');
+      await page.getByRole('heading', { name: '민원함' }).waitFor({ timeout: TIMEOUT });
+      await page.locator('tr[data-receipt]').first().waitFor({ timeout: TIMEOUT });
+      const chips = await inboxCounts(page);
+      const server = await (await page.request.get(base + '/api/v1/complaints/counts')).json();
+      for (const [k, f] of Object.entries(CHIP_COUNTS)) assert(chips[k] === server[f], `the "${k}" chip shows ${chips[k]}, /complaints/counts says ${server[f]}`);
+      assert(chips.open > 50, 'not more open complaints than one page: ' + chips.open);
+      const rows = page.locator('tr[data-receipt]');
+      let n = await rows.count();
+      assert(n === 50, 'the first page has ' + n + ' rows');
+      const more = page.locator('button.inbox-more');
+      await more.scrollIntoViewIfNeeded();
+      await shot(page, 'staff-inbox-more', false);
+      for (let guard = 0; (await more.count()) && guard < 20; guard++) {
+        const before = n;
+        await more.click();
+        await page.waitForFunction((b) => document.querySelectorAll('tr[data-receipt]').length > b && !document.querySelector('button.inbox-more[disabled]'), before, { timeout: TIMEOUT });
+        n = await rows.count();
+        if (guard === 0) {
+          const focused = await page.evaluate(() => document.activeElement && document.activeElement.closest('tr') && document.activeElement.closest('tr').dataset.receipt);
+          assert(focused === (await rows.nth(before).getAttribute('data-receipt')), 'the focus is not on the first new row: ' + focused);
+        }
+      }
+      assert(n === chips.open, `${n} rows after paging, the open count is ${chips.open}`);
+      const receipts = await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.receipt));
+      assert(new Set(receipts).size === n, 'a complaint is listed twice');
+      const statuses = new Set(await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.status)));
+      assert([...statuses].every((x) => ['received', 'assigned', 'in_progress', 'awaiting_supplement', 'extended'].includes(x)), 'a row not open: ' + [...statuses].join(', '));
+      await inboxSorted(page);
+      const shown = await page.getByTestId('inbox-shown').textContent();
+      assert(shown.includes(String(chips.open)) && shown.includes(String(n)), 'the caption says ' + shown);
+      await shot(page, 'staff-inbox-paged');
+      // a chip lists what its count says; the channel filter narrows the counts
+      await page.locator('button[data-quick="answered"]').click();
+      await page.waitForFunction((k) => document.querySelectorAll('tr[data-receipt]').length === k || (k === 0 && document.querySelector('.state-empty')), chips.answered, { timeout: TIMEOUT });
+      assert((await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.status))).every((x) => x === 'answered'), 'an unanswered row under 답변 완료');
+      await page.getByLabel('접수 경로').selectOption('phone');
+      const phone = await (await page.request.get(base + '/api/v1/complaints/counts?channel=phone')).json();
+      await page.waitForFunction((want) => [...document.querySelectorAll('button[data-quick] .chip-count')].map((e) => e.textContent).join('|') === want,
+        Object.values(CHIP_COUNTS).map((f) => phone[f].toLocaleString('ko-KR')).join('|'), { timeout: TIMEOUT });
+      await page.locator('tr[data-receipt], .state-empty').first().waitFor({ timeout: TIMEOUT });
+      assert((await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.channel))).every((x) => x === 'phone'), 'a row of another channel under 전화');
+      await ctx.close();
+      return `${n} open complaints in ${Math.ceil(n / 50)} pages`;
     });
 
     // 10. The outbox (발송 내역) lists the notices the server wrote for the story's complaint.

@@ -113,3 +113,49 @@ export async function getAll(client, path, params, maxPages = 5) {
   }
   return { items, more: true };
 }
+
+/**
+ * One list read from several server lists that are each sorted by `sortKey` (for the
+ * inbox: per-status lists, soonest due first), merged in that order and paged with each
+ * list's next_cursor. take(n) gives the next n items, fetching a list's next page only
+ * when its buffer runs dry, so the merged order is exact however deep one pages:
+ * an item is handed out only when every list that may still hold an earlier one has a
+ * buffered item to compare it with. Items seen before (keyed by `idKey`) are skipped,
+ * in case one moved from one list to another between two pages.
+ */
+export function mergedPager(client, path, streams, { limit = 50, sortKey, idKey }) {
+  const lists = streams.map((params) => ({ params, buf: [], cursor: null, done: false }));
+  const seen = new Set();
+  const cmp = (a, b) => {
+    const d = sortKey(a) - sortKey(b);
+    if (d) return d;
+    const ia = idKey(a), ib = idKey(b);
+    return ia < ib ? -1 : ia > ib ? 1 : 0;
+  };
+  async function fill(l) {
+    const page = await client.get(path + qs({ ...l.params, limit, cursor: l.cursor }));
+    l.buf.push(...(page.items || []));
+    l.cursor = page.next_cursor || null;
+    l.done = !l.cursor;
+  }
+  async function take(n) {
+    const out = [];
+    while (out.length < n) {
+      const dry = lists.filter((l) => !l.done && l.buf.length === 0);
+      if (dry.length) {
+        await Promise.all(dry.map(fill));
+        continue;
+      }
+      let best = null;
+      for (const l of lists) if (l.buf.length && (!best || cmp(l.buf[0], best.buf[0]) < 0)) best = l;
+      if (!best) break;
+      const item = best.buf.shift();
+      const id = idKey(item);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push(item);
+    }
+    return { items: out, more: lists.some((l) => l.buf.length > 0 || !l.done) };
+  }
+  return { take };
+}
