@@ -27,7 +27,12 @@ const struct cli_command cli_commands[] = {
      "  --web DIR            the built web UI (default web/dist beside the build)\n\n"
      "Environment: PCRM_BODY_LIMIT, PCRM_THREADS, PCRM_SESSION_IDLE,\n"
      "PCRM_SESSION_ABSOLUTE, PCRM_THROTTLE_FAILURES, PCRM_THROTTLE_WINDOW,\n"
-     "PCRM_COOKIE_SECURE, PCRM_PWHASH, PCRM_PUBLIC_RATE_LIMIT, PCRM_LOG_LEVEL\n"
+     "PCRM_COOKIE_SECURE, PCRM_PWHASH, PCRM_PUBLIC_RATE_LIMIT, PCRM_LOG_LEVEL,\n"
+     "PCRM_PUBLIC_OFFICER_NAMES; notices: PCRM_PUBLIC_URL, PCRM_DELIVERY, PCRM_QUIET_HOURS,\n"
+     "PCRM_RATE_SMS, PCRM_RATE_EMAIL, PCRM_NOTIFY_ATTEMPTS, PCRM_NOTIFY_RETRY_S,\n"
+     "PCRM_PRICE_SMS, PCRM_PRICE_LMS, PCRM_PRICE_EMAIL, PCRM_SMS_CALLBACK_TOKEN; channels:\n"
+     "PCRM_SMTP_URL, PCRM_SMTP_FROM, PCRM_SMTP_USER, PCRM_SMTP_PASSWORD, PCRM_SMTP_TLS,\n"
+     "PCRM_SMS_URL, PCRM_SMS_AUTH, PCRM_SMS_BODY, PCRM_SMS_SENDER, PCRM_NOTIFY_TIMEOUT_MS\n"
      "(see docs/OPERATIONS.md).\n",
      cli_serve},
     {"tenant", "add a tenant (a municipality sharing this installation), set its SMS number",
