@@ -10,9 +10,16 @@
 // The tests run in order and share the story of one complaint: a resident files it on
 // the portal, the road-maintenance officer answers it, the resident reads the answer,
 // an agent finds the same resident by phone and logs a call.
+//
+// Accessibility: each main screen the story visits is also audited with axe-core against
+// WCAG 2.1 A/AA (KWCAG's equivalent); serious and critical violations fail the "axe" test,
+// moderate and minor ones are printed as notes. axe.min.js is an inline script the server's
+// CSP refuses, so it never runs in the story's own contexts (whose CSP reports the last test
+// checks): the live DOM is copied, form state included, into a separate bypassCSP context
+// that shows it with the server's own stylesheet, scripts left out, and axe runs there.
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, openSync, readdirSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, openSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +42,11 @@ const SHOTS = join(repo, 'tests', 'artifacts', 'web');
 const WEB = join(repo, 'web', 'dist');
 const PASSWORD = 'pcrm-demo-2026';
 const TIMEOUT = 15000;
+
+// WCAG 2.1 A and AA decide; axe's best-practice rules (landmarks, headings…) run too, as notes.
+const AXE_WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const AXE_TAGS = [...AXE_WCAG, 'best-practice'];
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 const started = Date.now();
 const log = (...a) => console.log(...a);
@@ -197,19 +209,106 @@ async function canvasDrawn(locator) {
   });
 }
 
+
+// ------------------------------------------------------------------------------------
+// Accessibility audit (axe-core)
+
+const audits = []; // { screen, violations: [{ id, impact, help, nodes: [target…] }] } or { screen, error }
+let auditChain = Promise.resolve();
+let browserRef = null;
+
+/* The page's DOM as HTML with each form control's current state written into its
+   attributes (value, checked, selected), without touching the live page, and without its
+   scripts, so the copy stays as it is. */
+function snapshotDom() {
+  const live = document.documentElement;
+  const copy = live.cloneNode(true);
+  const a = live.querySelectorAll('*');
+  const b = copy.querySelectorAll('*');
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x instanceof HTMLInputElement) {
+      if (x.type === 'checkbox' || x.type === 'radio') x.checked ? y.setAttribute('checked', '') : y.removeAttribute('checked');
+      else if (x.type !== 'password' && x.type !== 'file') y.setAttribute('value', x.value);
+    } else if (x instanceof HTMLTextAreaElement) y.textContent = x.value;
+    else if (x instanceof HTMLOptionElement) x.selected ? y.setAttribute('selected', '') : y.removeAttribute('selected');
+    else if (x instanceof HTMLDialogElement && x.open) y.setAttribute('open', '');
+  }
+  for (const el of copy.querySelectorAll('script, link[rel="modulepreload"]')) el.remove();
+  return '<!doctype html>\n' + copy.outerHTML;
+}
+
+/* A bypassCSP page of the audit's own, one per viewport, with axe loaded once. */
+const auditPages = new Map();
+async function auditPage(origin, viewport) {
+  const key = `${viewport.width}x${viewport.height}`;
+  if (!auditPages.has(key)) {
+    const mobile = viewport.width < 600;
+    const ctx = await browserRef.newContext({
+      viewport, locale: 'ko-KR', timezoneId: 'Asia/Seoul', bypassCSP: true,
+      ...(mobile ? { deviceScaleFactor: 1, isMobile: true, hasTouch: true } : {}),
+    });
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(TIMEOUT);
+    const blank = origin + '/__axe-audit__';
+    await page.route(blank, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: '<!doctype html><html lang="ko"><title>axe</title></html>' }));
+    await page.goto(blank);
+    await page.addScriptTag({ content: AXE_SOURCE });
+    auditPages.set(key, page);
+  }
+  return auditPages.get(key);
+}
+
+/* Audits the screen the page shows now: the DOM is copied at once; in the background (one
+   at a time) the copy replaces the document of the audit page, which loads the server's
+   stylesheet from the copy's <link>, and axe runs on it. The "axe" test at the end waits
+   for all of them. */
+async function audit(page, screen) {
+  const html = await page.evaluate(snapshotDom);
+  const url = page.url();
+  const viewport = page.viewportSize();
+  auditChain = auditChain.then(async () => {
+    const t0 = Date.now();
+    try {
+      const copy = await auditPage(new URL(url).origin, viewport);
+      await copy.evaluate((h) => {
+        const doc = new DOMParser().parseFromString(h, 'text/html');
+        document.replaceChild(document.adoptNode(doc.documentElement), document.documentElement);
+        window.scrollTo(0, 0);
+      }, html);
+      // the copy must look like the screen: contrast is judged on the real styles
+      await copy.waitForFunction(() => [...document.styleSheets].reduce((n, sh) => n + sh.cssRules.length, 0) > 50, null, { timeout: 5000 })
+        .catch(() => { throw new Error('the stylesheet did not load in the copy'); });
+      // AXE_DEBUG=1: also save how the copy looked, as tests/artifacts/web/axe-<screen>.png
+      if (process.env.AXE_DEBUG) await copy.screenshot({ path: join(SHOTS, 'axe-' + screen.replace(/\W+/g, '-') + '.png'), fullPage: true });
+      const r = await copy.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'incomplete'] }), AXE_TAGS);
+      const brief = (v) => ({ id: v.id, impact: v.impact, help: v.help, wcag: v.tags.some((x) => AXE_WCAG.includes(x)), nodes: v.nodes.map((n) => n.target.join(' ')),
+        why: [...new Set(v.nodes.flatMap((n) => [...n.any, ...n.all, ...n.none].map((c) => c.message)))].slice(0, 3) });
+      audits.push({ screen, url, ms: Date.now() - t0, passes: r.passes.length, violations: r.violations.map(brief), incomplete: r.incomplete.map(brief) });
+    } catch (e) {
+      audits.push({ screen, url, error: e.message });
+    }
+  });
+}
+
+const AXE_SCREENS = ['portal home', 'portal file form', 'portal receipt', 'portal tracking', 'portal my data', 'staff login', 'inbox',
+  'complaint detail', 'call centre', 'customer 360', 'duplicate review', 'dashboards', 'templates', 'outbox', 'audit log'];
+
 // ------------------------------------------------------------------------------------
 
 async function main() {
   if (!existsSync(PCRM)) throw new Error(`no pcrm binary at ${PCRM} (build it, or set PCRM_BIN / --pcrm)`);
   if (!existsSync(join(WEB, 'index.html'))) throw new Error(`no built UI at ${WEB} (run scripts/build-web.sh)`);
   mkdirSync(SHOTS, { recursive: true });
-  for (const f of readdirSync(SHOTS)) if (f.endsWith('.png')) unlinkSync(join(SHOTS, f));
+  for (const f of readdirSync(SHOTS)) if (f.endsWith('.png') || f === 'axe.json') unlinkSync(join(SHOTS, f));
 
   const { dir, data } = makeData();
   const server = await startServer(data, dir);
   const base = `http://127.0.0.1:${server.port}`;
   log(`web: server on ${base}, data ${data} (setup ${Date.now() - started} ms)`);
   const browser = await chromium.launch({ executablePath: CHROME, headless: true, args: ['--no-sandbox', '--disable-gpu', '--lang=ko-KR'] });
+  browserRef = browser;
   const mobile = { viewport: { width: 360, height: 780 }, deviceScaleFactor: 1, locale: 'ko-KR', timezoneId: 'Asia/Seoul', isMobile: true, hasTouch: true };
   const desktop = { viewport: { width: 1280, height: 900 }, locale: 'ko-KR', timezoneId: 'Asia/Seoul' };
 
@@ -224,6 +323,7 @@ async function main() {
       await page.goto(base + '/portal');
       await page.getByRole('heading', { name: '민원 포털' }).waitFor({ timeout: TIMEOUT });
       await shot(page, 'portal-home');
+      await audit(page, 'portal home');
       await page.getByRole('link', { name: /민원 신청/ }).first().click();
       const select = page.getByLabel('민원 분야', { exact: true });
       await select.waitFor({ timeout: TIMEOUT });
@@ -236,6 +336,7 @@ async function main() {
       await page.getByRole('textbox', { name: /^휴대전화/ }).fill(story.mobile);
       await page.getByLabel('처리 상황을 문자로 알려 주세요.').check();
       await shot(page, 'portal-file-form');
+      await audit(page, 'portal file form');
       await page.getByRole('button', { name: '민원 신청하기' }).click();
       await page.getByTestId('receipt-no').waitFor({ timeout: TIMEOUT });
       story.receipt = (await page.getByTestId('receipt-no').textContent()).trim();
@@ -244,6 +345,7 @@ async function main() {
       assert(/^\d{6}$/.test(story.pin), 'PIN looks wrong: ' + story.pin);
       assert(await page.getByText('도로관리과').isVisible(), 'department not shown on the receipt');
       await shot(page, 'portal-receipt');
+      await audit(page, 'portal receipt');
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       assert(width <= 360, `the portal scrolls sideways at 360 px (${width} px wide)`);
       await ctx.close();
@@ -258,11 +360,13 @@ async function main() {
       await page.goto(base + '/');
       await page.getByRole('heading', { name: '직원 로그인' }).waitFor({ timeout: TIMEOUT });
       await shot(page, 'staff-login', false);
+      await audit(page, 'staff login');
       await signIn(page, base, 'officer');
       await page.getByRole('heading', { name: '민원함' }).waitFor({ timeout: TIMEOUT });
       const row = page.locator(`tr[data-receipt="${story.receipt}"]`);
       await row.waitFor({ timeout: TIMEOUT });
       await shot(page, 'staff-inbox');
+      await audit(page, 'inbox');
       // a filter with a count: the quick "분류 대기" etc. show numbers, the server's own
       const chips = await inboxCounts(page);
       assert(chips.open >= 1, 'the open-complaints count is ' + chips.open);
@@ -290,11 +394,13 @@ async function main() {
       await page.locator('button[data-action="answer"]').click();
       await page.getByLabel('답변 내용').fill(story.answer);
       await shot(page, 'staff-complaint-detail');
+      await audit(page, 'complaint detail');
       await page.getByRole('button', { name: '답변 실행' }).click();
       await page.getByText('답변 처리되었습니다.').waitFor({ timeout: TIMEOUT });
       await page.locator('.detail-head .badge', { hasText: '답변 완료' }).waitFor({ timeout: TIMEOUT });
       await page.locator('.history', { hasText: story.answer }).waitFor({ timeout: TIMEOUT });
       await shot(page, 'staff-complaint-answered');
+      await audit(page, 'complaint answered');
       await ctx.close();
     }, { needs: () => story.receipt });
 
@@ -308,6 +414,7 @@ async function main() {
       await page.getByLabel('비밀번호 (숫자 6자리)').fill('000000' === story.pin ? '111111' : '000000');
       await page.getByRole('button', { name: '조회하기' }).click();
       await page.getByText('접수번호나 비밀번호가 맞지 않습니다').waitFor({ timeout: TIMEOUT });
+      await audit(page, 'portal tracking, wrong PIN');
       await page.getByLabel('비밀번호 (숫자 6자리)').fill(story.pin);
       await page.getByRole('button', { name: '조회하기' }).click();
       await page.getByTestId('answer').waitFor({ timeout: TIMEOUT });
@@ -315,6 +422,7 @@ async function main() {
       assert(text.includes('긴급 보수를 마쳤습니다'), 'answer text not shown: ' + text);
       await page.getByText('답변 완료').first().waitFor({ timeout: TIMEOUT });
       await shot(page, 'portal-track-answer');
+      await audit(page, 'portal tracking');
       await ctx.close();
     }, { needs: () => story.receipt && story.pin });
 
@@ -336,6 +444,7 @@ async function main() {
       await page.getByText('통화를 기록했습니다.').waitFor({ timeout: TIMEOUT });
       await page.locator('table.contacts', { hasText: summary }).waitFor({ timeout: TIMEOUT });
       await shot(page, 'call-centre');
+      await audit(page, 'call centre');
       await ctx.close();
     }, { needs: () => story.receipt });
 
@@ -369,6 +478,7 @@ async function main() {
       const charts = await page.locator('[data-chart="drawn"] canvas').count();
       assert(charts === 6, `expected 6 charts drawn, found ${charts}`);
       await shot(page, 'dashboards');
+      await audit(page, 'dashboards');
       await ctx.close();
       return '6 charts';
     });
@@ -383,14 +493,17 @@ async function main() {
       const first = page.locator('table tbody tr a').first();
       await first.waitFor({ timeout: TIMEOUT });
       await shot(page, 'customer-search');
+      await audit(page, 'customer search');
       await first.click();
       await page.getByRole('heading', { name: '기본 정보' }).waitFor({ timeout: TIMEOUT });
       await page.getByRole('heading', { name: /접촉 이력/ }).waitFor({ timeout: TIMEOUT });
       await shot(page, 'customer-360');
+      await audit(page, 'customer 360');
       await page.getByRole('link', { name: '중복 검토' }).click();
       await page.getByRole('heading', { name: '중복 검토' }).waitFor({ timeout: TIMEOUT });
       await page.locator('table.compare, .state-empty').first().waitFor({ timeout: TIMEOUT });
       await shot(page, 'duplicate-review');
+      await audit(page, 'duplicate review');
       await page.getByRole('link', { name: '알림 문구' }).click();
       await page.getByRole('heading', { name: '알림 문구' }).waitFor({ timeout: TIMEOUT });
       await page.locator('.template-list, .state-error, .state-empty').first().waitFor({ timeout: TIMEOUT });
@@ -401,6 +514,7 @@ async function main() {
         await page.locator('.preview, .state-error').first().waitFor({ timeout: TIMEOUT });
       }
       await shot(page, 'templates');
+      await audit(page, 'templates');
       await ctx.close();
     });
 
@@ -432,6 +546,7 @@ async function main() {
         if (!code) await page.waitForTimeout(100);
       }
       assert(code, 'no code in ' + outbox);
+      await audit(page, 'portal sign-in code');
       await page.getByLabel('인증번호').fill(code);
       await page.getByRole('button', { name: '확인' }).click();
       await page.getByRole('heading', { name: '내 정보', exact: true }).waitFor({ timeout: TIMEOUT });
@@ -442,6 +557,7 @@ async function main() {
       await page.getByText('바꾸었습니다.').waitFor({ timeout: TIMEOUT });
       await page.waitForFunction(([b]) => document.querySelector('button[data-consent="survey.sms"]').getAttribute('aria-checked') !== b, [before]);
       await shot(page, 'portal-my-data');
+      await audit(page, 'portal my data');
       await ctx.close();
     }, { needs: () => story.receipt });
 
@@ -465,6 +581,7 @@ async function main() {
       const rrn = (await page.getByTestId('rrn').textContent({ timeout: TIMEOUT })).trim();
       assert(/^\d{6}-\d{7}$/.test(rrn), 'the revealed RRN looks wrong');
       await shot(page, 'staff-unmask', false);
+      await audit(page, 'RRN unmask');
       await ctx.close();
       const audited = sql(data, `SELECT count(*) FROM audit_log WHERE action = 'customer.rrn.read' AND target_id = '${id}' AND purpose = '민원 처리를 위한 본인 확인'`);
       assert(audited === '1', 'the reveal was not audited with its purpose (' + audited + ')');
@@ -498,6 +615,7 @@ async function main() {
       const text = await page.locator('.bulkbar').textContent();
       assert(text.includes('결과: 성공 ' + n + '건'), 'bulk result: ' + text);
       await shot(page, 'staff-bulk-assign', false);
+      await audit(page, 'inbox bulk results');
       await ctx.close();
       for (const r of receipts) {
         const st = sql(data, `SELECT status FROM complaints WHERE receipt_no = '${r}'`);
@@ -553,6 +671,7 @@ async function main() {
       const shown = await page.getByTestId('inbox-shown').textContent();
       assert(shown.includes(String(chips.open)) && shown.includes(String(n)), 'the caption says ' + shown);
       await shot(page, 'staff-inbox-paged');
+      await audit(page, 'inbox paged');
       // a chip lists what its count says; the channel filter narrows the counts
       await page.locator('button[data-quick="answered"]').click();
       await page.waitForFunction((k) => document.querySelectorAll('tr[data-receipt]').length === k || (k === 0 && document.querySelector('.state-empty')), chips.answered, { timeout: TIMEOUT });
@@ -600,6 +719,7 @@ async function main() {
       await body.waitFor({ timeout: TIMEOUT });
       assert((await body.textContent()).trim().length > 5, 'the message body is empty');
       await shot(page, 'outbox');
+      await audit(page, 'outbox');
       await toggle.click();
       await body.waitFor({ state: 'detached', timeout: TIMEOUT });
       // the status filter: only sent ones, or the empty state when none has gone yet
@@ -639,6 +759,7 @@ async function main() {
       assert((await page.getByLabel('1번째 규칙의 민원 유형').inputValue()) === 'REPORT-ROAD-DAMAGE', 'type lost after reload');
       assert((await page.getByLabel('1번째 규칙의 부서').locator('option:checked').textContent()) === '도로관리과', 'department lost after reload');
       await shot(page, 'call-rules');
+      await audit(page, 'Happy-Call rules');
       await pct.fill('101');
       await page.getByRole('button', { name: '규칙 저장' }).click();
       const err = page.locator('.state-error');
@@ -647,6 +768,7 @@ async function main() {
       assert(msg.includes('percent는 0~100입니다'), 'not the server message: ' + msg);
       assert((await pct.getAttribute('aria-invalid')) === 'true', 'the offending row is not marked');
       await shot(page, 'call-rules-error', false);
+      await audit(page, 'Happy-Call rules, server error');
       const stored = sql(data, 'SELECT percent FROM happy_call_rules');
       assert(stored === '50', 'a refused save changed the rules: ' + stored);
       await ctx.close();
@@ -692,6 +814,7 @@ async function main() {
       const note = await out.locator('.notice').textContent();
       assert(note.includes('전화번호') && note.includes('이름'), 'the redaction note says: ' + note);
       await shot(page, 'disclosure');
+      await audit(page, 'disclosure');
       await ctx.close();
       const audited = sql(data, `SELECT count(*) FROM audit_log WHERE action = 'complaint.disclose' AND target_id = '${receipt}'`);
       assert(audited === '1', 'the disclosure was not audited (' + audited + ')');
@@ -742,6 +865,7 @@ async function main() {
       const pre = row.getByTestId('audit-detail');
       if (await pre.count()) JSON.parse(await pre.textContent());
       await shot(page, 'audit-rrn-reads');
+      await audit(page, 'audit log');
       // the target filter narrows to that customer
       await page.getByLabel('대상 번호').fill(id);
       await page.getByLabel('대상 번호').press('Enter');
@@ -759,6 +883,7 @@ async function main() {
       const jtext = await json.textContent();
       assert('channel' in JSON.parse(jtext) && /\n  "/.test(jtext), 'the detail is not pretty-printed JSON: ' + jtext);
       await shot(page, 'audit-detail', false);
+      await audit(page, 'audit log detail');
       // an unknown action is shown as its code, and the empty state says so
       await page.goto(base + '/audit?action=no.such.action');
       await page.locator('.state-empty').waitFor({ timeout: TIMEOUT });
@@ -784,7 +909,36 @@ async function main() {
       const text = await page.locator('#login-throttle').textContent({ timeout: TIMEOUT });
       assert(/\d+(분|초)/.test(text), 'no wait in the throttling message: ' + text);
       await shot(page, 'staff-login-throttled', false);
+      await audit(page, 'staff login throttled');
       await ctx.close();
+    });
+
+    await test('axe: no serious or critical WCAG 2.1 AA violations on the main screens', async () => {
+      await auditChain;
+      writeFileSync(join(SHOTS, 'axe.json'), JSON.stringify(audits, null, 1));
+      const bad = [];
+      const review = new Map(); // rule → screens where axe could not decide
+      for (const a of audits) {
+        if (a.error) {
+          bad.push(`${a.screen}: the audit did not run: ${a.error}`);
+          continue;
+        }
+        for (const v of a.violations) {
+          const line = `${a.screen}: ${v.impact} ${v.id}${v.wcag ? '' : ' (best practice)'} — ${v.help} × ${v.nodes.length}: ${v.nodes.slice(0, 3).join(', ')}`;
+          if (v.wcag && (v.impact === 'serious' || v.impact === 'critical')) bad.push(line);
+          else log(`     note: axe ${line}`);
+        }
+        for (const v of a.incomplete) {
+          const k = `${v.id} (${v.why[0] || v.help})`;
+          review.set(k, [...(review.get(k) || []), `${a.screen} × ${v.nodes.length}`]);
+        }
+      }
+      for (const [k, where] of review) log(`     note: axe needs review: ${k}: ${where.join(', ')}`);
+      const seen = new Set(audits.map((a) => a.screen));
+      const missing = AXE_SCREENS.filter((s) => !seen.has(s));
+      if (!ONLY) assert(missing.length === 0 || results.some((r) => !r.ok), 'screens not audited: ' + missing.join(', '));
+      assert(bad.length === 0, bad.join('\n'));
+      return `${audits.length} screens audited${missing.length ? ', not reached: ' + missing.join(', ') : ''}`;
     });
 
     await test('no CSP violations, page errors or missing strings', async () => {

@@ -205,8 +205,8 @@ function Row({ e, open, onToggle }) {
     <tr id=${detailId} class="audit-detail-row" hidden=${!open}>
       <td></td>
       <td colspan="7">${open ? html`<div class="audit-detail">
-        <p class="muted small">${t('audit.detailOf', { id: e.id })}</p>
-        ${text === null ? html`<p class="muted">${t('audit.noDetail')}</p>` : html`<pre class="json" data-testid="audit-detail" tabindex="0" aria-label=${t('audit.detailOf', { id: e.id })}>${text}</pre>`}
+        <p class="muted small" id=${detailId + '-label'}>${t('audit.detailOf', { id: e.id })}</p>
+        ${text === null ? html`<p class="muted">${t('audit.noDetail')}</p>` : html`<pre class="json" data-testid="audit-detail" tabindex="0" role="region" aria-labelledby=${detailId + '-label'}>${text}</pre>`}
       </div>` : null}</td>
     </tr>
   </tbody>`;

@@ -179,7 +179,7 @@ function Actions({ c, user, onDone }) {
     ${allowed.length === 0 ? html`<p class="muted">${t('complaint.noActions')}</p>` : html`<div>
       <div class="action-tabs" role="group" aria-label=${t('complaint.actions')}>
         ${allowed.map((a) => html`<button type="button" class=${'chip' + (open === a ? ' chip-on' : '')} aria-pressed=${open === a ? 'true' : 'false'}
-          aria-controls="action-form" data-action=${a} onClick=${() => setOpen(open === a ? null : a)}>${label('action', a)}</button>`)}
+          aria-controls=${open && allowed.includes(open) ? 'action-form' : undefined} data-action=${a} onClick=${() => setOpen(open === a ? null : a)}>${label('action', a)}</button>`)}
       </div>
       ${open && allowed.includes(open) ? html`<${ActionForm} key=${open + c.status} action=${open} c=${c} user=${user}
           onDone=${(next) => { setOpen(null); onDone(next, open); }} />` : null}
