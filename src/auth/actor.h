@@ -30,7 +30,7 @@ struct actor {
         enum actor_kind kind;
         int64_t tenant_id; /* 0: no tenant (anonymous, or installation-wide CLI work) */
         char tenant_code[32];
-        int64_t id; /* user id or API key id; 0 otherwise */
+        int64_t id;     /* user id or API key id; 0 otherwise */
         char name[256]; /* username or API key name (up to 60 Korean characters) */
         enum role role;
         int64_t dept_id;

@@ -148,8 +148,8 @@ int audit_append(struct store_db *db, const struct actor *who, const struct audi
         char mac[SEC_HASH_HEX];
         if (head_mac(r.id, hash, mac) < 0)
                 return -1;
-        st = store_prepare(db,
-                           "UPDATE audit_head SET last_id = ?, last_hash = ?, mac = ? WHERE one = 1");
+        st = store_prepare(
+            db, "UPDATE audit_head SET last_id = ?, last_hash = ?, mac = ? WHERE one = 1");
         if (!st)
                 return -1;
         store_bind_int(st, 1, r.id);
@@ -270,16 +270,16 @@ int audit_list(struct store_db *db, int64_t tenant_id, const struct audit_filter
         *more = false;
         if (f->action)
                 snprintf(prefix, sizeof(prefix), "%s.", f->action);
-        struct store_stmt *st =
-            store_prepare(db, "SELECT id, tenant_id, at, actor_type, actor_id, actor_name, action,"
-                              " target_type, target_id, purpose, request_id, client_addr, detail"
-                              " FROM audit_log WHERE tenant_id = ? AND id < ?"
-                              " AND (CAST(? AS TEXT) IS NULL OR action = ? OR substr(action, 1, ?) = ?)"
-                              " AND (CAST(? AS TEXT) IS NULL OR actor_name = ?)"
-                              " AND (CAST(? AS TEXT) IS NULL OR target_type = ?)"
-                              " AND (CAST(? AS TEXT) IS NULL OR target_id = ?)"
-                              " AND at >= ? AND at < ?"
-                              " ORDER BY id DESC LIMIT ?");
+        struct store_stmt *st = store_prepare(
+            db, "SELECT id, tenant_id, at, actor_type, actor_id, actor_name, action,"
+                " target_type, target_id, purpose, request_id, client_addr, detail"
+                " FROM audit_log WHERE tenant_id = ? AND id < ?"
+                " AND (CAST(? AS TEXT) IS NULL OR action = ? OR substr(action, 1, ?) = ?)"
+                " AND (CAST(? AS TEXT) IS NULL OR actor_name = ?)"
+                " AND (CAST(? AS TEXT) IS NULL OR target_type = ?)"
+                " AND (CAST(? AS TEXT) IS NULL OR target_id = ?)"
+                " AND at >= ? AND at < ?"
+                " ORDER BY id DESC LIMIT ?");
         if (!st)
                 return -1;
         store_bind_int(st, 1, tenant_id);

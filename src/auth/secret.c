@@ -161,49 +161,48 @@ bool sec_password_verify(const char *encoded, const char *password)
 }
 
 int sec_seal(const char *context, const char *plain, size_t plain_len, unsigned char *out,
-	     size_t outlen, size_t *sealed_len)
+             size_t outlen, size_t *sealed_len)
 {
-	_Static_assert(SEC_SEAL_OVERHEAD == crypto_aead_xchacha20poly1305_ietf_NPUBBYTES +
-						    crypto_aead_xchacha20poly1305_ietf_ABYTES,
-		       "seal overhead");
-	if (!keys_ready || outlen < plain_len + SEC_SEAL_OVERHEAD)
-		return -1;
-	unsigned char *nonce = out;
-	randombytes_buf(nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
-	unsigned long long clen = 0;
-	crypto_aead_xchacha20poly1305_ietf_encrypt(
-		out + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &clen,
-		(const unsigned char *)plain, plain_len, (const unsigned char *)context,
-		strlen(context), NULL, nonce, loaded.field);
-	*sealed_len = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + (size_t)clen;
-	return 0;
+        _Static_assert(SEC_SEAL_OVERHEAD == crypto_aead_xchacha20poly1305_ietf_NPUBBYTES +
+                                                crypto_aead_xchacha20poly1305_ietf_ABYTES,
+                       "seal overhead");
+        if (!keys_ready || outlen < plain_len + SEC_SEAL_OVERHEAD)
+                return -1;
+        unsigned char *nonce = out;
+        randombytes_buf(nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+        unsigned long long clen = 0;
+        crypto_aead_xchacha20poly1305_ietf_encrypt(
+            out + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &clen, (const unsigned char *)plain,
+            plain_len, (const unsigned char *)context, strlen(context), NULL, nonce, loaded.field);
+        *sealed_len = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + (size_t)clen;
+        return 0;
 }
 
 int sec_open(const char *context, const unsigned char *sealed, size_t sealed_len, char *out,
-	     size_t outlen)
+             size_t outlen)
 {
-	if (!keys_ready || sealed_len < SEC_SEAL_OVERHEAD ||
-	    outlen < sealed_len - SEC_SEAL_OVERHEAD + 1)
-		return -1;
-	unsigned long long plen = 0;
-	const unsigned char *nonce = sealed;
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-		    (unsigned char *)out, &plen, NULL,
-		    sealed + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
-		    sealed_len - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
-		    (const unsigned char *)context, strlen(context), nonce, loaded.field) != 0)
-		return -1;
-	out[plen] = '\0';
-	return 0;
+        if (!keys_ready || sealed_len < SEC_SEAL_OVERHEAD ||
+            outlen < sealed_len - SEC_SEAL_OVERHEAD + 1)
+                return -1;
+        unsigned long long plen = 0;
+        const unsigned char *nonce = sealed;
+        if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+                (unsigned char *)out, &plen, NULL,
+                sealed + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+                sealed_len - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+                (const unsigned char *)context, strlen(context), nonce, loaded.field) != 0)
+                return -1;
+        out[plen] = '\0';
+        return 0;
 }
 
 void sec_blind_index(const char *context, const char *value, char out[SEC_HASH_HEX])
 {
-	unsigned char h[32];
-	crypto_generichash_state st;
-	crypto_generichash_init(&st, loaded.index, sizeof(loaded.index), sizeof(h));
-	crypto_generichash_update(&st, (const unsigned char *)context, strlen(context) + 1);
-	crypto_generichash_update(&st, (const unsigned char *)value, strlen(value));
-	crypto_generichash_final(&st, h, sizeof(h));
-	sodium_bin2hex(out, SEC_HASH_HEX, h, sizeof(h));
+        unsigned char h[32];
+        crypto_generichash_state st;
+        crypto_generichash_init(&st, loaded.index, sizeof(loaded.index), sizeof(h));
+        crypto_generichash_update(&st, (const unsigned char *)context, strlen(context) + 1);
+        crypto_generichash_update(&st, (const unsigned char *)value, strlen(value));
+        crypto_generichash_final(&st, h, sizeof(h));
+        sodium_bin2hex(out, SEC_HASH_HEX, h, sizeof(h));
 }

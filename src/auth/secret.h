@@ -48,10 +48,10 @@ void sec_token_hash(const char *token, char out[SEC_HASH_HEX]);
 #define SEC_SEAL_OVERHEAD 40
 /* Returns 0 and *sealed_len, or -1 (keys not loaded, out too small). */
 int sec_seal(const char *context, const char *plain, size_t plain_len, unsigned char *out,
-	     size_t outlen, size_t *sealed_len);
+             size_t outlen, size_t *sealed_len);
 /* Returns 0 with NUL-terminated plain text in out, or -1 if forged, damaged or too big. */
 int sec_open(const char *context, const unsigned char *sealed, size_t sealed_len, char *out,
-	     size_t outlen);
+             size_t outlen);
 /* Blind index: hex keyed BLAKE2b-256 of context ‖ value, to find a sealed value by equality. */
 void sec_blind_index(const char *context, const char *value, char out[SEC_HASH_HEX]);
 
