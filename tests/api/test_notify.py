@@ -3,6 +3,7 @@ event, the delivery job sends it through the file channel (DATA/outbox.log), con
 decides what beyond the statutory notices may go, templates are validated when saved,
 the resident signs in with a one-time code, and a SIGKILL between commit and send (or in
 the middle of sending) loses and duplicates nothing."""
+import json
 import os
 import re
 import signal
@@ -543,3 +544,89 @@ class TenantSenderTest(ApiTest):
         finally:
             gw.shutdown()
             gw.server_close()
+
+
+class NotifyFuzzTest(ApiTest):
+    """Garbage to the new state-changing endpoints: every answer a 4xx JSON error naming
+    what is wrong, nothing written, the server healthy afterwards."""
+
+    ROUNDS = 40
+
+    def setUp(self):
+        import random
+        self.rng = random.Random(20261128)
+        self.s = self.env.server("notify-fuzz", {"PCRM_SMS_CALLBACK_TOKEN": "fuzz-token-0123456789"})
+        self.cs = self.s.login("csmanager")
+
+    def garbage(self, base):
+        rng = self.rng
+        kind = rng.randrange(7)
+        if kind == 0:
+            return bytes(rng.getrandbits(8) for _ in range(rng.randint(1, 200)))
+        if kind == 1:
+            return rng.choice([b"[]", b"null", b"0", b"\"x\"", b"true", b"{", b"{\"a\":}"])
+        b = dict(base)
+        key = rng.choice(sorted(b))
+        if kind == 2:
+            b[key] = rng.choice([None, 12, [], {}, True, -1.5])
+        elif kind == 3:
+            b["unknown_%d" % rng.randint(0, 9)] = "x"
+        elif kind == 4:
+            b[key] = "가" * 5000
+        elif kind == 5:
+            del b[key]
+        else:
+            return json.dumps(b, ensure_ascii=False).encode()[:-1] + b"\xff}"
+        return json.dumps(b, ensure_ascii=False).encode()
+
+    def counts(self):
+        con = self.s.db()
+        try:
+            return tuple(con.execute("SELECT count(*) FROM " + t).fetchone()[0]
+                         for t in ("messages", "message_templates", "signin_codes",
+                                   "resident_sessions", "happy_call_rules", "complaints"))
+        finally:
+            con.close()
+
+    def test_garbage_is_refused_and_changes_nothing(self):
+        endpoints = [
+            ("POST", "/api/v1/public/sign-in/code", {"tenant": "busan", "contact": "010-1234-5678"}, None),
+            ("POST", "/api/v1/public/sign-in", {"tenant": "busan", "contact": "010-1234-5678", "code": "123456"}, None),
+            ("PUT", "/api/v1/templates/received/sms", {"body": "{접수번호} 접수"}, self.cs),
+            ("POST", "/api/v1/templates/preview", {"event": "received", "medium": "sms", "body": "x"}, self.cs),
+            ("PUT", "/api/v1/call-rules", {"rules": [{"percent": 10}]}, self.cs),
+            ("POST", "/api/v1/notify/delivery-reports", {"reports": [{"ref": "x", "status": "delivered"}]},
+             {"X-Callback-Token": "fuzz-token-0123456789"}),
+        ]
+        before = self.counts()
+        accepted = {}
+        for method, path, base, who in endpoints:
+            for _ in range(self.ROUNDS):
+                body = self.garbage(base)
+                headers = {"Content-Type": "application/json"}
+                if isinstance(who, dict):
+                    headers.update(who)
+                if who is self.cs:
+                    r = self.cs.request(method, path, body, headers=headers)
+                else:
+                    r = self.s.request(method, path, body, headers=headers)
+                # a valid body can come out of the generator only by deleting an optional
+                # member or sending the base itself; those answers are fine, others must be 4xx
+                if 200 <= r.status < 300:
+                    accepted[path] = accepted.get(path, 0) + 1
+                    continue
+                self.assertTrue(400 <= r.status < 500, "%s %s %r -> %s" % (method, path, body[:80], r.describe()))
+                err = r.json()["error"]
+                self.assertTrue(err["code"] and err["message"], r.describe())
+        self.assertJson(self.s.request("GET", "/api/v1/health"), 200)
+        after = self.counts()
+        # Only the few accepted bodies may have written (a preview writes nothing; a code for
+        # an unknown contact writes nothing): complaints and sessions never change.
+        self.assertEqual(after[5], before[5])
+        self.assertEqual(after[3], before[3])
+        # each table is written only by an endpoint that accepted something
+        for i, path in ((1, "/api/v1/templates/received/sms"), (4, "/api/v1/call-rules"),
+                        (2, "/api/v1/public/sign-in/code")):
+            if not accepted.get(path):
+                self.assertEqual(after[i], before[i], path)
+        self.assertLess(sum(accepted.values()), len(endpoints) * self.ROUNDS // 4, accepted)
