@@ -3,6 +3,7 @@
 #include "auth/audit.h"
 #include "base/time.h"
 #include "base/utf8.h"
+#include "customer/customer.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -35,30 +36,6 @@ bool consent_channel_valid(const char *channel)
         return in_list(consent_channels, channel);
 }
 
-/* Follows merged_into to the surviving customer (a few steps at most). */
-static int64_t survivor_of(struct store_db *db, int64_t tenant_id, int64_t id)
-{
-        for (int hops = 0; hops < 16; hops++) {
-                struct store_stmt *st = store_prepare(
-                    db, "SELECT merged_into FROM customers WHERE tenant_id = ? AND id = ?");
-                if (!st)
-                        return -1;
-                store_bind_int(st, 1, tenant_id);
-                store_bind_int(st, 2, id);
-                int rc = store_step(st);
-                int64_t next = rc == STORE_ROW ? store_col_int(st, 0) : 0;
-                store_done(st);
-                if (rc == STORE_DONE)
-                        return 0;
-                if (rc != STORE_ROW)
-                        return -1;
-                if (!next)
-                        return id;
-                id = next;
-        }
-        return id;
-}
-
 int consent_append(struct store_db *db, const struct actor *who, int64_t customer_id,
                    const char *purpose, const char *channel, bool granted, const char *source,
                    struct pcrm_error *e)
@@ -69,7 +46,7 @@ int consent_append(struct store_db *db, const struct actor *who, int64_t custome
                 return err_set(e, PCRM_EINVALID, "channel", "알 수 없는 연락 수단입니다");
         if (!source || !*source || strlen(source) > 31 || !utf8_valid_text(source, strlen(source)))
                 return err_set(e, PCRM_EINVALID, "source", "동의 경로(source)가 필요합니다");
-        int64_t id = survivor_of(db, who->tenant_id, customer_id);
+        int64_t id = customer_survivor(db, who->tenant_id, customer_id);
         if (id <= 0)
                 return id == 0 ? err_set(e, PCRM_ENOTFOUND, "id", "고객을 찾을 수 없습니다")
                                : err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
@@ -150,7 +127,7 @@ int consent_may_use(struct store_db *db, int64_t tenant_id, int64_t customer_id,
 {
         if (!consent_purpose_valid(purpose) || !consent_channel_valid(channel))
                 return 0;
-        int64_t id = survivor_of(db, tenant_id, customer_id);
+        int64_t id = customer_survivor(db, tenant_id, customer_id);
         if (id <= 0)
                 return id < 0 ? -1 : 0;
         if (!strcmp(purpose, "complaint_handling"))
@@ -163,7 +140,7 @@ int consent_states(struct store_db *db, int64_t tenant_id, int64_t customer_id,
                    struct consent_state *out, size_t *n)
 {
         *n = 0;
-        int64_t id = survivor_of(db, tenant_id, customer_id);
+        int64_t id = customer_survivor(db, tenant_id, customer_id);
         if (id <= 0)
                 return -1;
         for (int p = 0; consent_purposes[p]; p++)

@@ -775,3 +775,26 @@ void customer_search_index_release(struct customer_index_pause *p)
                 p->sql[i] = NULL;
         }
 }
+
+int64_t customer_survivor(struct store_db *db, int64_t tenant_id, int64_t id)
+{
+        for (int hops = 0; hops < 16; hops++) {
+                struct store_stmt *st = store_prepare(
+                    db, "SELECT merged_into FROM customers WHERE tenant_id = ? AND id = ?");
+                if (!st)
+                        return -1;
+                store_bind_int(st, 1, tenant_id);
+                store_bind_int(st, 2, id);
+                int rc = store_step(st);
+                int64_t next = rc == STORE_ROW ? store_col_int(st, 0) : 0;
+                store_done(st);
+                if (rc == STORE_DONE)
+                        return 0;
+                if (rc != STORE_ROW)
+                        return -1;
+                if (!next)
+                        return id;
+                id = next;
+        }
+        return id;
+}

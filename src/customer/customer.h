@@ -92,6 +92,10 @@ void customer_name_key(const char *name, char *out, size_t outlen);
 /* resident, policy, expert, organisation, internal. */
 bool customer_kind_valid(const char *kind);
 
+/* The customer a (possibly merged) customer now lives on: follows merged_into a few steps.
+ * Returns the survivor's id, 0 if the customer is not the tenant's, -1 on error. */
+int64_t customer_survivor(struct store_db *db, int64_t tenant_id, int64_t id);
+
 /* Loads a customer of the tenant. PCRM_OK, PCRM_ENOTFOUND or PCRM_EINTERNAL. */
 int customer_load(struct store_db *db, int64_t tenant_id, int64_t id, struct customer *out);
 /* Inserts a new golden record from a cleansed record (no audit). Returns 0 or -1. */

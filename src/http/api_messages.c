@@ -9,7 +9,6 @@
 #include "notify/outbox.h"
 #include "notify/template.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -350,8 +349,7 @@ void api_delivery_reports(struct http_request *req)
                                  "전송 결과 수신이 설정되지 않았습니다 (PCRM_SMS_CALLBACK_TOKEN)");
                 return;
         }
-        const char *got = http_header(req, "X-Callback-Token");
-        if (!got || strlen(got) != strlen(want) || sodium_memcmp(got, want, strlen(want))) {
+        if (!http_secret_equal(http_header(req, "X-Callback-Token"), want)) {
                 http_reply_error(req, 401, "unauthorized", NULL, "콜백 토큰이 맞지 않습니다");
                 return;
         }

@@ -9,7 +9,6 @@
 #include "customer/consent.h"
 #include "customer/resident.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,30 +24,11 @@ static void set_cookie(struct http_request *req, const char *token, long max_age
         http_add_header(req, "Set-Cookie", cookie);
 }
 
-static const char *cookie_token(struct http_request *req)
-{
-        const char *all = http_header(req, "Cookie");
-        static const char name[] = RESIDENT_COOKIE "=";
-        for (const char *p = all; p && (p = strstr(p, name)); p += sizeof(name) - 1) {
-                if (p != all && p[-1] != ' ' && p[-1] != ';')
-                        continue;
-                static _Thread_local char token[SEC_TOKEN_CHARS + 1];
-                const char *v = p + sizeof(name) - 1;
-                size_t n = strcspn(v, "; ");
-                if (n == 0 || n >= sizeof(token))
-                        return NULL;
-                memcpy(token, v, n);
-                token[n] = '\0';
-                return token;
-        }
-        return NULL;
-}
-
 /* The signed-in resident. Replies 401/403 and returns -1 when there is none or a state
  * change lacks the CSRF token. */
 static int resident_of(struct http_request *req, bool changes_state, struct resident_session *s)
 {
-        const char *token = cookie_token(req);
+        const char *token = http_cookie(req, RESIDENT_COOKIE);
         int rc = token ? resident_session_find(req->db, token, s) : PCRM_ENOTFOUND;
         if (rc == PCRM_EINTERNAL) {
                 http_reply_error(req, 500, "internal", NULL, "서버 내부 오류가 발생했습니다");
@@ -61,9 +41,7 @@ static int resident_of(struct http_request *req, bool changes_state, struct resi
         }
         if (!changes_state)
                 return 0;
-        const char *sent = http_header(req, "X-CSRF-Token");
-        size_t want = strlen(s->csrf);
-        if (!sent || strlen(sent) != want || !want || sodium_memcmp(sent, s->csrf, want)) {
+        if (!http_secret_equal(http_header(req, "X-CSRF-Token"), s->csrf)) {
                 http_reply_error(req, 403, "csrf_failed", NULL,
                                  "요청을 확인할 수 없습니다. 페이지를 새로 고치세요");
                 return -1;
@@ -151,7 +129,7 @@ void api_resident_sign_out(struct http_request *req)
         struct resident_session s;
         if (resident_of(req, true, &s))
                 return;
-        if (resident_sign_out(req->db, cookie_token(req)) < 0) {
+        if (resident_sign_out(req->db, http_cookie(req, RESIDENT_COOKIE)) < 0) {
                 http_reply_error(req, 500, "internal", NULL, "서버 내부 오류가 발생했습니다");
                 return;
         }
@@ -252,18 +230,11 @@ void api_resident_consents(struct http_request *req)
             json_pack("{s:o}", "consents", labelled_consents(req->db, s.tenant_id, s.customer_id)));
 }
 
-/* Is the complaint's customer this resident, or merged into them? */
+/* Is the complaint's customer this resident (both followed to where merges put them)? */
 static bool owns(struct store_db *db, int64_t tenant_id, int64_t resident, int64_t customer)
 {
-        for (int hop = 0; hop < 16 && customer; hop++) {
-                if (customer == resident)
-                        return true;
-                struct customer c;
-                if (customer_load(db, tenant_id, customer, &c) != PCRM_OK)
-                        return false;
-                customer = c.merged_into;
-        }
-        return false;
+        int64_t a = customer_survivor(db, tenant_id, resident);
+        return a > 0 && a == customer_survivor(db, tenant_id, customer);
 }
 
 void api_resident_complaint(struct http_request *req)

@@ -93,6 +93,11 @@ int http_field_bool(struct http_request *req, json_t *obj, const char *name, int
 
 /* A request header's value, or NULL. */
 const char *http_header(struct http_request *req, const char *name);
+/* A cookie's value, or NULL. */
+const char *http_cookie(struct http_request *req, const char *name);
+/* Does a secret the client sent (CSRF token, callback token) equal the expected one?
+ * Constant-time; false when either is missing or the expected one is empty. */
+bool http_secret_equal(const char *sent, const char *want);
 /* Query string value (validated UTF-8 by the server), or NULL. */
 const char *http_query(struct http_request *req, const char *name);
 /* ?cursor=&limit= for id-ordered lists: limit 1..max (default def). */

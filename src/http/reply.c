@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <microhttpd.h>
 #include <stdlib.h>
+#include <sodium.h>
 #include <string.h>
 
 void http_reply_json(struct http_request *req, int status, json_t *body)
@@ -223,6 +224,17 @@ int http_field_bool(struct http_request *req, json_t *obj, const char *name, int
 const char *http_header(struct http_request *req, const char *name)
 {
         return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_cookie(struct http_request *req, const char *name)
+{
+        return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+bool http_secret_equal(const char *sent, const char *want)
+{
+        size_t n = want ? strlen(want) : 0;
+        return sent && n && strlen(sent) == n && sodium_memcmp(sent, want, n) == 0;
 }
 
 const char *http_query(struct http_request *req, const char *name)

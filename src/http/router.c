@@ -4,7 +4,6 @@
 #include "auth/session.h"
 
 #include <microhttpd.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -93,8 +92,7 @@ static int authenticate(struct http_request *req)
                                          "서버 내부 오류가 발생했습니다");
                 return -1;
         }
-        const char *cookie =
-            MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
+        const char *cookie = http_cookie(req, SESSION_COOKIE);
         if (!cookie) {
                 http_reply_error(req, 401, "unauthorized", NULL, "로그인이 필요합니다");
                 return -1;
@@ -112,11 +110,7 @@ static int authenticate(struct http_request *req)
         }
         req->via_cookie = true;
         if (!is_safe_method(req->method)) {
-                const char *sent =
-                    MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "X-CSRF-Token");
-                size_t want = strlen(req->csrf);
-                if (!sent || strlen(sent) != want || want == 0 ||
-                    sodium_memcmp(sent, req->csrf, want) != 0) {
+                if (!http_secret_equal(http_header(req, "X-CSRF-Token"), req->csrf)) {
                         http_reply_error(req, 403, "csrf_failed", NULL,
                                          "보안 토큰(X-CSRF-Token)이 없거나 올바르지 않습니다");
                         return -1;

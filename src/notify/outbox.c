@@ -10,6 +10,7 @@
 #include "base/time.h"
 #include "base/utf8.h"
 #include "customer/consent.h"
+#include "customer/customer.h"
 #include "notify/template.h"
 
 #include <inttypes.h>
@@ -18,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_MERGE_HOPS 16
 #define BACKOFF_CAP_S  3600
 #define SEND_BATCH_MAX 64
 
@@ -185,28 +185,29 @@ struct notice {
         bool urgent;
 };
 
-static int load_recipient(struct store_db *db, int64_t customer_id, struct recipient *r)
+/* The customer a notice goes to: the survivor if the customer was merged. r->customer_id
+ * stays 0 when there is none. Returns 0 or -1. */
+static int load_recipient(struct store_db *db, int64_t tenant_id, int64_t customer_id,
+                          struct recipient *r)
 {
         memset(r, 0, sizeof(*r));
-        for (int hop = 0; hop < MAX_MERGE_HOPS && customer_id; hop++) {
-                struct store_stmt *st = store_prepare(
-                    db, "SELECT name, mobile, email, merged_into FROM customers WHERE id = ?");
-                if (!st)
-                        return -1;
-                store_bind_int(st, 1, customer_id);
-                int step = store_step(st);
-                if (step == STORE_ROW) {
-                        r->customer_id = customer_id;
-                        store_col_copy(st, 0, r->name, sizeof(r->name));
-                        store_col_copy(st, 1, r->mobile, sizeof(r->mobile));
-                        store_col_copy(st, 2, r->email, sizeof(r->email));
-                        customer_id = store_col_int(st, 3);
-                }
-                store_done(st);
-                if (step != STORE_ROW)
-                        return step == STORE_DONE ? 0 : -1;
+        int64_t id = customer_id ? customer_survivor(db, tenant_id, customer_id) : 0;
+        if (id <= 0)
+                return (int)id;
+        struct store_stmt *st =
+            store_prepare(db, "SELECT name, mobile, email FROM customers WHERE id = ?");
+        if (!st)
+                return -1;
+        store_bind_int(st, 1, id);
+        int step = store_step(st);
+        if (step == STORE_ROW) {
+                r->customer_id = id;
+                store_col_copy(st, 0, r->name, sizeof(r->name));
+                store_col_copy(st, 1, r->mobile, sizeof(r->mobile));
+                store_col_copy(st, 2, r->email, sizeof(r->email));
         }
-        return 0;
+        store_done(st);
+        return step == STORE_ROW || step == STORE_DONE ? 0 : -1;
 }
 
 /* "12월 4일(금) 18:00": how a due time reads in a text message. */
@@ -281,27 +282,44 @@ static int insert_message(struct store_db *db, const struct notice *n, const cha
 }
 
 /* Renders the tenant's template for the notice and writes the row. */
+/* A template rendered as it goes out: the texts, the SMS/LMS/EMAIL class, the size. */
+struct rendered {
+        struct buf subject, body;
+        const char *cls;
+        long bytes;
+};
+
+static void rendered_release(struct rendered *r)
+{
+        buf_release(&r->subject);
+        buf_release(&r->body);
+}
+
+/* Both texts NUL-terminated (the terminator kept out of the length). Returns 0 or -1. */
+static int render(const char *medium, const char *subject, const char *body,
+                  const struct template_values *v, struct rendered *out)
+{
+        buf_init(&out->subject, 4096);
+        buf_init(&out->body, 16 * 1024);
+        if (template_render(subject ? subject : "", v, &out->subject) < 0 ||
+            template_render(body, v, &out->body) < 0 || buf_putc(&out->subject, '\0') < 0 ||
+            buf_putc(&out->body, '\0') < 0)
+                return -1;
+        out->body.len--;
+        out->cls = message_class(medium, &out->body, &out->bytes);
+        return 0;
+}
+
 static int enqueue(struct store_db *db, const struct notice *n, const struct template_values *v)
 {
         struct message_template tpl;
         if (template_get(db, n->tenant_id, n->event, n->medium, &tpl, NULL) != PCRM_OK)
                 return -1;
-        struct buf subject, body;
-        buf_init(&subject, 4096);
-        buf_init(&body, 16 * 1024);
-        int rc = template_render(tpl.subject, v, &subject) < 0 ||
-                         template_render(tpl.body, v, &body) < 0 || buf_putc(&body, '\0') < 0 ||
-                         buf_putc(&subject, '\0') < 0
+        struct rendered r;
+        int rc = render(n->medium, tpl.subject, tpl.body, v, &r) < 0
                      ? -1
-                     : 0;
-        if (rc == 0) {
-                body.len--; /* keep the terminator out of the length */
-                long bytes;
-                const char *cls = message_class(n->medium, &body, &bytes);
-                rc = insert_message(db, n, subject.data, body.data, cls, bytes);
-        }
-        buf_release(&subject);
-        buf_release(&body);
+                     : insert_message(db, n, r.subject.data, r.body.data, r.cls, r.bytes);
+        rendered_release(&r);
         return rc;
 }
 
@@ -378,28 +396,51 @@ static size_t notice_of(const char *action)
         return i;
 }
 
+/* What a complaint's placeholders stand for, with the texts they point into. */
+struct complaint_values {
+        struct template_values v;
+        char due[64], link[512];
+};
+
+static void complaint_values(const struct outbox_complaint_facts *f, const char *name,
+                             struct complaint_values *out)
+{
+        format_due(f->due_at, out->due, sizeof(out->due));
+        snprintf(out->link, sizeof(out->link), "%s/portal/track?receipt=%s", settings()->public_url,
+                 f->receipt_no);
+        out->v = (struct template_values){
+            .name = name,
+            .receipt_no = f->receipt_no,
+            .title = f->title,
+            .due = out->due,
+            .department = f->dept_name && f->dept_name[0] ? f->dept_name : "민원실",
+            .link = out->link,
+            .agency = f->agency && f->agency[0] ? f->agency : settings()->agency};
+}
+
+/* The stored complaint's facts, pointing into cf. */
+static struct outbox_complaint_facts facts_of(const struct complaint_facts *cf)
+{
+        return (struct outbox_complaint_facts){.receipt_no = cf->receipt_no,
+                                               .title = cf->title,
+                                               .dept_name = cf->dept,
+                                               .agency = cf->agency,
+                                               .customer_id = cf->customer_id,
+                                               .due_at = cf->due_at};
+}
+
 static int complaint_notices(struct store_db *db, int64_t tenant_id, int64_t complaint_id,
                              int64_t event_id, size_t i, const struct outbox_complaint_facts *f)
 {
         struct recipient r;
-        if (load_recipient(db, f->customer_id, &r) < 0)
+        if (load_recipient(db, tenant_id, f->customer_id, &r) < 0)
                 return -1;
         const char *media[2], *consent[2];
         int n = r.customer_id ? media_for(db, tenant_id, &r, notices[i].basis, media, consent) : 0;
         if (n < 0)
                 return -1;
-        char due[64], link[512];
-        format_due(f->due_at, due, sizeof(due));
-        snprintf(link, sizeof(link), "%s/portal/track?receipt=%s", settings()->public_url,
-                 f->receipt_no);
-        struct template_values v = {
-            .name = r.name,
-            .receipt_no = f->receipt_no,
-            .title = f->title,
-            .due = due,
-            .department = f->dept_name && f->dept_name[0] ? f->dept_name : "민원실",
-            .link = link,
-            .agency = f->agency && f->agency[0] ? f->agency : settings()->agency};
+        struct complaint_values cv;
+        complaint_values(f, r.name, &cv);
         int written = 0;
         for (int m = 0; m < n; m++) {
                 struct notice nt = {.tenant_id = tenant_id,
@@ -412,7 +453,7 @@ static int complaint_notices(struct store_db *db, int64_t tenant_id, int64_t com
                                     .recipient = !strcmp(media[m], "sms") ? r.mobile : r.email};
                 snprintf(nt.key, sizeof(nt.key), "ev%" PRId64 "-%s-c%" PRId64, event_id, media[m],
                          r.customer_id);
-                int rc = enqueue(db, &nt, &v);
+                int rc = enqueue(db, &nt, &cv.v);
                 if (rc < 0)
                         return -1;
                 written += rc;
@@ -430,12 +471,7 @@ int outbox_complaint_event(struct store_db *db, int64_t tenant_id, int64_t compl
         int found = load_complaint(db, complaint_id, &cf);
         if (found <= 0)
                 return found;
-        struct outbox_complaint_facts f = {.receipt_no = cf.receipt_no,
-                                           .title = cf.title,
-                                           .dept_name = cf.dept,
-                                           .agency = cf.agency,
-                                           .customer_id = cf.customer_id,
-                                           .due_at = cf.due_at};
+        struct outbox_complaint_facts f = facts_of(&cf);
         return complaint_notices(db, tenant_id, complaint_id, event_id, i, &f);
 }
 
@@ -453,7 +489,7 @@ int outbox_signin_code(struct store_db *db, int64_t tenant_id, int64_t customer_
                        const char *contact, const char *code)
 {
         struct recipient r;
-        if (load_recipient(db, customer_id, &r) < 0)
+        if (load_recipient(db, tenant_id, customer_id, &r) < 0)
                 return -1;
         char agency[256] = "";
         struct store_stmt *st = store_prepare(db, "SELECT name FROM tenants WHERE id = ?");
@@ -504,39 +540,24 @@ int outbox_preview(struct store_db *db, int64_t tenant_id, const char *receipt_n
         if (receipt_no && *receipt_no) {
                 int64_t id = complaint_id_of(db, tenant_id, receipt_no);
                 if (id < 0 || (id > 0 && (load_complaint(db, id, &f) < 0 ||
-                                          load_recipient(db, f.customer_id, &r) < 0)))
+                                          load_recipient(db, tenant_id, f.customer_id, &r) < 0)))
                         return err_set(e, PCRM_EINTERNAL, "", "데이터베이스 오류");
                 if (id == 0)
                         return err_set(e, PCRM_ENOTFOUND, "receipt_no", "민원을 찾을 수 없습니다");
         }
-        char due[64], link[512];
-        format_due(f.due_at, due, sizeof(due));
-        snprintf(link, sizeof(link), "%s/portal/track?receipt=%s", settings()->public_url,
-                 f.receipt_no);
-        struct template_values v = {.name = r.name,
-                                    .receipt_no = f.receipt_no,
-                                    .title = f.title,
-                                    .due = due,
-                                    .department = f.dept[0] ? f.dept : "민원실",
-                                    .link = link,
-                                    .agency = f.agency[0] ? f.agency : settings()->agency,
-                                    .code = "123456"};
-        struct buf sb, bb;
-        buf_init(&sb, 4096);
-        buf_init(&bb, 16 * 1024);
-        int rc = template_render(subject ? subject : "", &v, &sb) < 0 ||
-                 template_render(body, &v, &bb) < 0 || buf_putc(&sb, '\0') < 0 ||
-                 buf_putc(&bb, '\0') < 0;
-        if (!rc) {
-                bb.len--;
-                long bytes;
-                const char *cls = message_class(medium, &bb, &bytes);
+        struct outbox_complaint_facts facts = facts_of(&f);
+        struct complaint_values cv;
+        complaint_values(&facts, r.name, &cv);
+        cv.v.code = "123456";
+        struct rendered out_text;
+        int rc = render(medium, subject, body, &cv.v, &out_text);
+        if (!rc)
                 *out = json_pack("{s:o, s:s, s:s, s:I}", "subject",
-                                 sb.data[0] ? json_string(sb.data) : json_null(), "body", bb.data,
-                                 "class", cls, "bytes", (json_int_t)bytes);
-        }
-        buf_release(&sb);
-        buf_release(&bb);
+                                 out_text.subject.data[0] ? json_string(out_text.subject.data)
+                                                          : json_null(),
+                                 "body", out_text.body.data, "class", out_text.cls, "bytes",
+                                 (json_int_t)out_text.bytes);
+        rendered_release(&out_text);
         if (rc || !*out)
                 return err_set(e, PCRM_EINVALID, "body", "문구가 너무 깁니다");
         return PCRM_OK;
