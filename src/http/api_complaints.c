@@ -490,7 +490,7 @@ void api_complaints_counts(struct http_request *req)
             "SELECT status, count(*),"
             " sum(status IN " COMPLAINT_RUNNING_SQL " AND due_at <= ?6),"
             " sum(status IN " COMPLAINT_RUNNING_SQL " AND paused_at IS NULL AND due_at < ?7),"
-            " sum(status = 'received' AND dept_id IS NULL)"
+            " sum(status = 'received' AND dept_id IS NULL), status IN " COMPLAINT_OPEN_SQL
             " FROM complaints WHERE tenant_id = ?1"
             " AND (?2 = 0 OR dept_id = ?2 OR (?3 = 1 AND dept_id IS NULL))"
             " AND (CAST(?4 AS TEXT) IS NULL OR type_code = ?4)"
@@ -508,16 +508,13 @@ void api_complaints_counts(struct http_request *req)
         store_bind_int(st, 7, now);
         json_t *by_status = json_object();
         int64_t open = 0, today = 0, overdue = 0, triage = 0, total = 0;
-        static const char *const open_states[] = {"received", "assigned", "in_progress",
-                                                  "awaiting_supplement", "extended"};
         int step;
         while ((step = store_step(st)) == STORE_ROW) {
                 const char *status = store_col_text(st, 0);
                 int64_t n = store_col_int(st, 1);
                 json_object_set_new(by_status, status, json_integer(n));
                 total += n;
-                for (size_t k = 0; k < sizeof(open_states) / sizeof(open_states[0]); k++)
-                        open += strcmp(status, open_states[k]) ? 0 : n;
+                open += store_col_int(st, 5) ? n : 0;
                 today += store_col_int(st, 2);
                 overdue += store_col_int(st, 3);
                 triage += store_col_int(st, 4);

@@ -1,6 +1,7 @@
 #include "notify/calls.h"
 
 #include "auth/audit.h"
+#include "auth/department.h"
 #include "base/time.h"
 #include "complaint/complaint.h"
 #include "base/utf8.h"
@@ -381,20 +382,13 @@ static int rule_check(struct store_db *db, int64_t tenant_id, const struct happy
                                        "rules", "%zu번째 규칙: 민원 유형 %s가 없습니다", i + 1,
                                        r->type_code);
         }
-        if (r->dept_id) {
-                struct store_stmt *st =
-                    store_prepare(db, "SELECT 1 FROM departments WHERE tenant_id = ? AND id = ?");
-                int step = STORE_ERROR;
-                if (st) {
-                        store_bind_int(st, 1, tenant_id);
-                        store_bind_int(st, 2, r->dept_id);
-                        step = store_step(st);
-                        store_done(st);
-                }
-                if (step != STORE_ROW)
-                        return err_set(e, step == STORE_DONE ? PCRM_EINVALID : PCRM_EINTERNAL,
-                                       "rules", "%zu번째 규칙: 부서가 없습니다", i + 1);
-        }
+        struct department d;
+        int found =
+            r->dept_id ? dept_get(db, &(struct actor){.tenant_id = tenant_id}, r->dept_id, &d, NULL)
+                       : PCRM_OK;
+        if (found != PCRM_OK)
+                return err_set(e, found == PCRM_ENOTFOUND ? PCRM_EINVALID : PCRM_EINTERNAL, "rules",
+                               "%zu번째 규칙: 부서가 없습니다", i + 1);
         return PCRM_OK;
 }
 

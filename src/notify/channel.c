@@ -35,18 +35,6 @@
 
 /* ---- settings ------------------------------------------------------------------------ */
 
-static int env_string(const char *name, char *dst, size_t dstlen)
-{
-        const char *v = getenv(name);
-        if (!v)
-                return 0;
-        if (config_copy(dst, dstlen, v) < 0) {
-                fprintf(stderr, "pcrm: %s is too long\n", name);
-                return -1;
-        }
-        return 0;
-}
-
 static bool has_control(const char *s)
 {
         for (; *s; s++)
@@ -69,15 +57,22 @@ static bool plain_address(const char *s)
         return !strpbrk(s, " <>\",;()[]\\");
 }
 
-bool channel_sender_valid(const char *s)
+/* The digits of a telephone number written with digits and '-', or -1 for anything else. */
+static int phone_digits(const char *s)
 {
         int digits = 0;
         for (; *s; s++) {
                 if (*s >= '0' && *s <= '9')
                         digits++;
                 else if (*s != '-')
-                        return false;
+                        return -1;
         }
+        return digits;
+}
+
+bool channel_sender_valid(const char *s)
+{
+        int digits = phone_digits(s);
         return digits >= 3 && digits <= 15;
 }
 
@@ -175,14 +170,14 @@ int channel_settings_load(struct channel_settings *s, const char *data_dir)
         s->timeout_ms = DEFAULT_TIMEOUT_MS;
 
         int rc = 0;
-        rc |= env_string("PCRM_SMTP_URL", s->smtp_url, sizeof(s->smtp_url));
-        rc |= env_string("PCRM_SMTP_FROM", s->smtp_from, sizeof(s->smtp_from));
-        rc |= env_string("PCRM_SMTP_USER", s->smtp_user, sizeof(s->smtp_user));
-        rc |= env_string("PCRM_SMTP_PASSWORD", s->smtp_password, sizeof(s->smtp_password));
-        rc |= env_string("PCRM_SMS_URL", s->sms_url, sizeof(s->sms_url));
-        rc |= env_string("PCRM_SMS_AUTH", s->sms_auth, sizeof(s->sms_auth));
-        rc |= env_string("PCRM_SMS_BODY", s->sms_body, sizeof(s->sms_body));
-        rc |= env_string("PCRM_SMS_SENDER", s->sms_sender, sizeof(s->sms_sender));
+        rc |= config_env_string("PCRM_SMTP_URL", s->smtp_url, sizeof(s->smtp_url));
+        rc |= config_env_string("PCRM_SMTP_FROM", s->smtp_from, sizeof(s->smtp_from));
+        rc |= config_env_string("PCRM_SMTP_USER", s->smtp_user, sizeof(s->smtp_user));
+        rc |= config_env_string("PCRM_SMTP_PASSWORD", s->smtp_password, sizeof(s->smtp_password));
+        rc |= config_env_string("PCRM_SMS_URL", s->sms_url, sizeof(s->sms_url));
+        rc |= config_env_string("PCRM_SMS_AUTH", s->sms_auth, sizeof(s->sms_auth));
+        rc |= config_env_string("PCRM_SMS_BODY", s->sms_body, sizeof(s->sms_body));
+        rc |= config_env_string("PCRM_SMS_SENDER", s->sms_sender, sizeof(s->sms_sender));
         const char *tls = getenv("PCRM_SMTP_TLS");
         if (tls && !strcmp(tls, "starttls")) {
                 s->smtp_starttls = true;
@@ -190,12 +185,7 @@ int channel_settings_load(struct channel_settings *s, const char *data_dir)
                 fprintf(stderr, "pcrm: PCRM_SMTP_TLS must be none or starttls\n");
                 rc = -1;
         }
-        const char *timeout = getenv("PCRM_NOTIFY_TIMEOUT_MS");
-        if (timeout && config_parse_long(timeout, 100, 600000, &s->timeout_ms) < 0) {
-                fprintf(stderr, "pcrm: PCRM_NOTIFY_TIMEOUT_MS must be a whole number from "
-                                "100 to 600000\n");
-                rc = -1;
-        }
+        rc |= config_env_long("PCRM_NOTIFY_TIMEOUT_MS", 100, 600000, &s->timeout_ms);
         if (rc == 0)
                 rc = check_settings(s);
         return rc ? -1 : 0;
@@ -274,13 +264,7 @@ int channel_fail(struct channel_result *r, bool permanent, const char *fmt, ...)
 
 static bool sms_recipient(const char *s)
 {
-        int digits = 0;
-        for (; *s; s++) {
-                if (*s >= '0' && *s <= '9')
-                        digits++;
-                else if (*s != '-')
-                        return false;
-        }
+        int digits = phone_digits(s);
         return digits >= 8 && digits <= 15;
 }
 
