@@ -30,6 +30,50 @@ export function useAsync(fn, deps) {
   return { ...state, reload: run, setData: (data) => setState((s) => ({ ...s, data })) };
 }
 
+/**
+ * A cursor-paged list (the API's {items, next_cursor}): load(cursor) fetches a page; the
+ * cursors of earlier pages are kept so "이전" goes back without the server's help.
+ */
+export function useCursorPages(load) {
+  const [cursors, setCursors] = useState([null]);
+  const page = cursors.length - 1;
+  const cursor = cursors[page];
+  const state = useAsync(() => load(cursor), [cursor]);
+  const next = state.data && state.data.next_cursor;
+  return {
+    state,
+    page,
+    next,
+    back: () => !state.loading && page > 0 && setCursors(cursors.slice(0, -1)),
+    forward: () => next && !state.loading && setCursors([...cursors, next]),
+  };
+}
+
+/** The pager of useCursorPages, or the row count when everything fits one page. */
+export function CursorPager({ p }) {
+  const { state, page, next } = p;
+  if (!state.data) return null;
+  if (page === 0 && !next) return html`<p class="muted small" role="status">${t('common.count', { n: state.data.items.length })}</p>`;
+  return html`<nav class="pager" aria-label=${t('common.pages')}>
+    <button type="button" class="btn btn-small" disabled=${page === 0} onClick=${p.back}>${t('common.prev')}</button>
+    <span class="muted small" aria-live="polite">${state.loading ? t('common.loading') : t('common.page', { n: page + 1 })}</span>
+    <button type="button" class="btn btn-small" disabled=${!next && !state.loading} onClick=${p.forward}>${t('common.next')}</button>
+    <button type="button" class="btn btn-small btn-ghost" onClick=${() => !state.loading && state.reload()}>${t('common.refresh')}</button>
+  </nav>`;
+}
+
+/** Which rows are opened: a set of ids and a toggle. */
+export function useOpenSet() {
+  const [open, setOpen] = useState(() => new Set());
+  const toggle = (id) => {
+    const s = new Set(open);
+    if (s.has(id)) s.delete(id);
+    else s.add(id);
+    setOpen(s);
+  };
+  return [open, toggle];
+}
+
 export function Link({ href, children, class: cls, ...rest }) {
   return html`<a href=${href} class=${cls} onClick=${linkClick} ...${rest}>${children}</a>`;
 }

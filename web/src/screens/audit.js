@@ -9,7 +9,7 @@ import { html } from '../lib/html.js';
 import { t, label, table } from '../i18n/index.js';
 import { staff, qs } from '../lib/api.js';
 import { navigate } from '../lib/router.js';
-import { useAsync, Async, PageTitle, Link, Field, useId } from '../components/ui.js';
+import { Async, PageTitle, Link, Field, useId, useCursorPages, CursorPager, useOpenSet } from '../components/ui.js';
 import { fmtDateTime } from '../lib/time.js';
 
 export const AUDIT_ROLES = ['privacy_officer', 'admin'];
@@ -121,28 +121,9 @@ function Filters({ f }) {
 }
 
 function List({ f }) {
-  // cursors[i] is the cursor of page i (null for the first).
-  const [cursors, setCursors] = useState([null]);
-  const page = cursors.length - 1;
-  const cursor = cursors[page];
-  const state = useAsync(
-    () => staff.get('/audit' + qs({ ...f, to: f.to ? nextDay(f.to) : '', limit: PAGE, cursor })),
-    [cursor],
-  );
-  const [open, setOpen] = useState(() => new Set());
-  const toggle = (id) => {
-    const s = new Set(open);
-    if (s.has(id)) s.delete(id);
-    else s.add(id);
-    setOpen(s);
-  };
-  const next = state.data && state.data.next_cursor;
-  const pager = html`<nav class="pager" aria-label=${t('audit.pages')}>
-    <button type="button" class="btn btn-small" disabled=${page === 0} onClick=${() => !state.loading && setCursors(cursors.slice(0, -1))}>${t('audit.prev')}</button>
-    <span class="muted small" aria-live="polite">${state.loading ? t('common.loading') : t('audit.page', { n: page + 1 })}</span>
-    <button type="button" class="btn btn-small" disabled=${!next && !state.loading} onClick=${() => next && !state.loading && setCursors([...cursors, next])}>${t('audit.next')}</button>
-    <button type="button" class="btn btn-small btn-ghost" onClick=${() => !state.loading && state.reload()}>${t('common.refresh')}</button>
-  </nav>`;
+  const p = useCursorPages((cursor) => staff.get('/audit' + qs({ ...f, to: f.to ? nextDay(f.to) : '', limit: PAGE, cursor })));
+  const [open, toggle] = useOpenSet();
+  const state = p.state;
   return html`<div>
     <${Async} state=${state} empty=${anyFilter(f) ? t('audit.emptyFiltered') : t('audit.empty')} loadingText=${t('audit.loading')}>
       ${(d) => html`<div class="table-wrap" aria-busy=${state.loading ? 'true' : 'false'}>
@@ -162,7 +143,7 @@ function List({ f }) {
         </table>
       </div>`}
     <//>
-    ${state.data && (page > 0 || next) ? pager : state.data ? html`<p class="muted small" role="status">${t('common.count', { n: state.data.items.length })}</p>` : null}
+    <${CursorPager} p=${p} />
   </div>`;
 }
 

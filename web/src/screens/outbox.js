@@ -8,7 +8,7 @@ import { html } from '../lib/html.js';
 import { t, label } from '../i18n/index.js';
 import { staff, qs } from '../lib/api.js';
 import { navigate } from '../lib/router.js';
-import { useAsync, Async, PageTitle, Link, Field, useId } from '../components/ui.js';
+import { Async, PageTitle, Link, Field, useId, useCursorPages, CursorPager, useOpenSet } from '../components/ui.js';
 import { fmtDateTime } from '../lib/time.js';
 
 export const OUTBOX_ROLES = ['cs_manager', 'admin', 'privacy_officer', 'dept_head'];
@@ -61,28 +61,9 @@ function Filters({ f }) {
 }
 
 function List({ f }) {
-  // cursors[i] is the cursor of page i (null for the first).
-  const [cursors, setCursors] = useState([null]);
-  const page = cursors.length - 1;
-  const cursor = cursors[page];
-  const state = useAsync(
-    () => staff.get('/messages' + qs({ status: f.status, receipt_no: f.receipt, limit: PAGE, cursor })),
-    [cursor],
-  );
-  const [open, setOpen] = useState(() => new Set());
-  const toggle = (id) => {
-    const s = new Set(open);
-    if (s.has(id)) s.delete(id);
-    else s.add(id);
-    setOpen(s);
-  };
-  const next = state.data && state.data.next_cursor;
-  const pager = html`<nav class="pager" aria-label=${t('outbox.pages')}>
-    <button type="button" class="btn btn-small" disabled=${page === 0} onClick=${() => !state.loading && setCursors(cursors.slice(0, -1))}>${t('outbox.prev')}</button>
-    <span class="muted small" aria-live="polite">${state.loading ? t('common.loading') : t('outbox.page', { n: page + 1 })}</span>
-    <button type="button" class="btn btn-small" disabled=${!next && !state.loading} onClick=${() => next && !state.loading && setCursors([...cursors, next])}>${t('outbox.next')}</button>
-    <button type="button" class="btn btn-small btn-ghost" onClick=${() => !state.loading && state.reload()}>${t('common.refresh')}</button>
-  </nav>`;
+  const p = useCursorPages((cursor) => staff.get('/messages' + qs({ status: f.status, receipt_no: f.receipt, limit: PAGE, cursor })));
+  const [open, toggle] = useOpenSet();
+  const state = p.state;
   return html`<div>
     <${Async} state=${state} empty=${f.status || f.receipt ? t('outbox.emptyFiltered') : t('outbox.empty')} loadingText=${t('outbox.loading')}>
       ${(d) => html`<div class="table-wrap" aria-busy=${state.loading ? 'true' : 'false'}>
@@ -104,7 +85,7 @@ function List({ f }) {
         </table>
       </div>`}
     <//>
-    ${state.data && (page > 0 || next) ? pager : state.data ? html`<p class="muted small" role="status">${t('common.count', { n: state.data.items.length })}</p>` : null}
+    <${CursorPager} p=${p} />
   </div>`;
 }
 
