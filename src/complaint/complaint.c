@@ -692,7 +692,9 @@ static int64_t last_event_id(struct store_db *db)
         return id;
 }
 
-/* The notices of the events a sweep wrote (those after `after`). Returns 0 or -1. */
+/* The notices of the events a sweep wrote (those after `after`). Returns 0 or -1. The
+ * statement stays open while the outbox writes: it reads complaint_events, the outbox
+ * writes messages, and the statement cache hands the outbox its own statements. */
 static int notify_swept(struct store_db *db, int64_t after, const char *action)
 {
         struct store_stmt *st = store_prepare(
@@ -700,26 +702,13 @@ static int notify_swept(struct store_db *db, int64_t after, const char *action)
         if (!st)
                 return -1;
         store_bind_int(st, 1, after);
-        int64_t ids[256][3];
         int rc = 0, step;
-        size_t n = 0;
-        /* In chunks: the statement cannot stay open while the outbox uses the cache. */
-        while ((step = store_step(st)) == STORE_ROW) {
-                ids[n][0] = store_col_int(st, 0);
-                ids[n][1] = store_col_int(st, 1);
-                ids[n][2] = store_col_int(st, 2);
-                if (++n == sizeof(ids) / sizeof(ids[0]))
-                        break;
-        }
+        while (rc == 0 && (step = store_step(st)) == STORE_ROW)
+                if (outbox_complaint_event(db, store_col_int(st, 1), store_col_int(st, 2),
+                                           store_col_int(st, 0), action) < 0)
+                        rc = -1;
         store_done(st);
-        if (step != STORE_ROW && step != STORE_DONE)
-                return -1;
-        for (size_t i = 0; i < n && rc == 0; i++)
-                rc = outbox_complaint_event(db, ids[i][1], ids[i][2], ids[i][0], action) < 0 ? -1
-                                                                                             : 0;
-        if (rc == 0 && n == sizeof(ids) / sizeof(ids[0]))
-                return notify_swept(db, ids[n - 1][0], action);
-        return rc;
+        return rc == 0 && step == STORE_DONE ? 0 : -1;
 }
 
 static int64_t sweep(struct store_db *db, const char *action, const char *event_sql,

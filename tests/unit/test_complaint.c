@@ -1358,6 +1358,10 @@ static void test_mark_overdue(void **state)
         assert_int_equal(qint(f->db, "SELECT count(*) FROM complaint_events WHERE"
                                      " action = 'overdue'"),
                          3);
+        /* each swept complaint got its delay notice decided in the sweep's transaction */
+        assert_int_equal(qint(f->db, "SELECT count(DISTINCT complaint_id) FROM messages WHERE"
+                                     " event = 'overdue'"),
+                         3);
         /* an overdue complaint resumed with a later due time is no longer overdue */
         set_now(kst(2026, 10, 7, 9, 0));
         act_ok(f, &f->officer, waiting.receipt_no, .action = "supplement_received",

@@ -60,11 +60,10 @@ export function workingMs(a, b) {
   return total;
 }
 
-/** "1일 3시간" from working ms (a day is 8 working hours). */
-export function fmtWorking(ms) {
-  const mins = Math.round(ms / 60e3);
-  const days = Math.floor(mins / (8 * 60));
-  const hours = Math.floor((mins - days * 8 * 60) / 60);
+/** "2일 5시간": minutes as days of dayMinutes, hours, and minutes when under a day. */
+function fmtSpan(mins, dayMinutes) {
+  const days = Math.floor(mins / dayMinutes);
+  const hours = Math.floor((mins - days * dayMinutes) / 60);
   const m = mins % 60;
   const parts = [];
   if (days) parts.push(t('time.days', { n: days }));
@@ -73,17 +72,14 @@ export function fmtWorking(ms) {
   return parts.length ? parts.join(' ') : t('time.minutes', { n: 0 });
 }
 
+/** "1일 3시간" from working ms (a day is 8 working hours). */
+export function fmtWorking(ms) {
+  return fmtSpan(Math.round(ms / 60e3), 8 * 60);
+}
+
 /** "2일 5시간" of calendar time. */
 export function fmtCalendar(ms) {
-  const mins = Math.round(Math.abs(ms) / 60e3);
-  const days = Math.floor(mins / 1440);
-  const hours = Math.floor((mins % 1440) / 60);
-  const m = mins % 60;
-  const parts = [];
-  if (days) parts.push(t('time.days', { n: days }));
-  if (hours) parts.push(t('time.hours', { n: hours }));
-  if (!days && m) parts.push(t('time.minutes', { n: m }));
-  return parts.length ? parts.join(' ') : t('time.minutes', { n: 0 });
+  return fmtSpan(Math.round(Math.abs(ms) / 60e3), 1440);
 }
 
 /** A short due phrase for lists: "3시간 남음" / "2일 지남". */
